@@ -1,0 +1,36 @@
+"""Reading a worker project's configuration: wrangler.toml / wrangler.json / wrangler.jsonc,
+its `[env.*]` environments, `.dev.vars` and the pyproject.toml dependencies.
+
+The rules are wrangler's: an environment inherits main, compatibility date/flags, routes,
+triggers, limits, workers_dev, preview_urls and migrations, and never vars or bindings. Where
+Hearth differs it says so: `[env.x]` is environment x of the same service unless
+`legacy_env = true` (then a worker `<name>-x`); unknown keys and wrangler features Hearth
+lacks are warnings (`WorkerConfig.warnings`), not errors. Every error is a ConfigError naming
+file, line and key.
+"""
+
+from ._dependencies import missing_dependencies
+from ._errors import ConfigError
+from ._load import find_config, list_environments, load_config
+from ._model import (
+    DurableObjectBinding,
+    KVNamespaceBinding,
+    Migration,
+    Route,
+    ServiceBinding,
+    WorkerConfig,
+)
+
+__all__ = [
+    "ConfigError",
+    "DurableObjectBinding",
+    "KVNamespaceBinding",
+    "Migration",
+    "Route",
+    "ServiceBinding",
+    "WorkerConfig",
+    "find_config",
+    "list_environments",
+    "load_config",
+    "missing_dependencies",
+]

@@ -1,0 +1,70 @@
+"""A worker's Python packages: `[project].dependencies` of the pyproject.toml next to its
+config (what pywrangler reads), and which of them are not installed."""
+
+from __future__ import annotations
+
+import importlib.metadata
+import re
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import _fields as f
+from ._source import Source
+
+# PEP 508: a name, optional [extras], then a version, a URL (`@`) or a marker (`;`).
+_REQUIREMENT = re.compile(
+    r"^\s*([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*(?:\[[^\]]*\])?\s*(?:$|[<>=!~;@(])"
+)
+
+
+def normalize_name(name: str) -> str:
+    """PEP 503: `Foo.Bar_baz` and `foo-bar-baz` are one distribution."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def requirement_name(requirement: str) -> str | None:
+    """The normalised distribution name of a PEP 508 requirement, None if it is not one."""
+    match = _REQUIREMENT.match(requirement)
+    return normalize_name(match.group(1)) if match else None
+
+
+def read_dependencies(root: Path, warnings: list[str]) -> list[str]:
+    file = root / "pyproject.toml"
+    if not file.is_file():
+        return []
+    src = Source.read(file)
+    if "project" not in src.data:
+        return []
+    project = f.table(src, src.data["project"], ("project",))
+    if "dependencies" not in project:
+        if "dependencies" in project.get("dynamic", []):
+            src.warn(("project", "dynamic"), "dynamic dependencies are not read; list them")
+        warnings.extend(src.warnings)
+        return []
+    path = ("project", "dependencies")
+    dependencies = f.string_list(src, project["dependencies"], path)
+    for i, requirement in enumerate(dependencies):
+        if requirement_name(requirement) is None:
+            raise src.error((*path, i), f"not a valid requirement: {requirement!r}")
+    warnings.extend(src.warnings)
+    return dependencies
+
+
+def missing_dependencies(deps: list[str], search_path: Sequence[str] | None = None) -> list[str]:
+    """The requirements whose distribution is not installed on `search_path` (sys.path by
+    default). Only names are compared: versions and environment markers are not checked."""
+    path = list(search_path) if search_path is not None else sys.path
+    installed = {
+        normalize_name(name)
+        for dist in importlib.metadata.distributions(path=path)
+        if (name := dist.metadata["Name"])
+    }
+    missing = []
+    for requirement in deps:
+        name = requirement_name(requirement)
+        if name is None:
+            raise ValueError(f"not a valid requirement: {requirement!r}")
+        if name not in installed:
+            missing.append(requirement)
+    return missing

@@ -1,0 +1,84 @@
+"""What a worker project's configuration says, once read, validated and resolved for one
+environment. Field names follow wrangler's so that its documentation applies."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class KVNamespaceBinding:
+    binding: str
+    # wrangler provisions a namespace when `id` is left out; Hearth resolves it by binding
+    # name in the account, so it is optional here too.
+    id: str | None
+    preview_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceBinding:
+    binding: str
+    service: str
+    # Deprecated in wrangler (service environments), but it is exactly Hearth's model: which
+    # environment of the target service to call. None leaves the choice to the platform.
+    environment: str | None = None
+    entrypoint: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DurableObjectBinding:
+    name: str
+    class_name: str
+    # None = the class is defined by this worker itself.
+    script_name: str | None = None
+    environment: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Migration:
+    tag: str
+    new_classes: list[str] = field(default_factory=list)
+    new_sqlite_classes: list[str] = field(default_factory=list)
+    renamed_classes: list[tuple[str, str]] = field(default_factory=list)
+    deleted_classes: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    pattern: str
+    zone_name: str | None = None
+    custom_domain: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class WorkerConfig:
+    name: str
+    config_path: Path
+    root: Path
+    main: Path
+    compatibility_date: str | None = None
+    compatibility_flags: list[str] = field(default_factory=list)
+    # A string stays a string (a `plain_text` binding); anything else is a JSON value (a
+    # `json` binding), as wrangler uploads them.
+    vars: dict[str, str | Any] = field(default_factory=dict)
+    # Local-only values from .dev.vars; where a name is both, the secret wins on `env`.
+    secrets: dict[str, str] = field(default_factory=dict)
+    kv_namespaces: list[KVNamespaceBinding] = field(default_factory=list)
+    services: list[ServiceBinding] = field(default_factory=list)
+    durable_objects: list[DurableObjectBinding] = field(default_factory=list)
+    migrations: list[Migration] = field(default_factory=list)
+    crons: list[str] = field(default_factory=list)
+    routes: list[Route] = field(default_factory=list)
+    # None = not said; wrangler then infers workers_dev from the absence of routes and
+    # preview_urls from workers_dev, so the consumer decides.
+    workers_dev: bool | None = None
+    preview_urls: bool | None = None
+    version_metadata: str | None = None
+    dependencies: list[str] = field(default_factory=list)
+    legacy_env: bool = False
+    env: str | None = None
+    environments: list[str] = field(default_factory=list)
+    limits: dict[str, int] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
