@@ -1,0 +1,30 @@
+"""The Fetch API for workers: Headers, Request, Response, FormData, URL, streams and `fetch`.
+
+Semantics follow the Fetch standard as Cloudflare Workers implement it, with the Python
+flavour of Cloudflare's `workers` SDK (snake_case aliases, keyword arguments).
+"""
+
+from ._asgi import request_from_asgi, send_response
+from ._body import ReadableStream
+from ._formdata import Blob, File, FormData
+from ._headers import Headers
+from ._outbound import aclose_client, fetch
+from ._request import Request
+from ._response import Response
+from ._url import URL, URLSearchParams
+
+__all__ = [
+    "URL",
+    "Blob",
+    "File",
+    "FormData",
+    "Headers",
+    "ReadableStream",
+    "Request",
+    "Response",
+    "URLSearchParams",
+    "aclose_client",
+    "fetch",
+    "request_from_asgi",
+    "send_response",
+]

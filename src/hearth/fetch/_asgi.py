@@ -1,0 +1,157 @@
+"""ASGI adapters: a Request from an http scope, a Response sent as ASGI messages.
+
+This is the platform's per-request hot path, so a Request from ASGI does no work up front:
+its URL, Headers and body stream are each built the first time they are asked for.
+"""
+
+from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
+from typing import Any
+from urllib.parse import quote
+
+from ._body import ReadableStream
+from ._headers import Headers
+from ._request import Request
+from ._response import NULL_BODY_STATUSES, Response
+from ._url import normalize_url
+
+__all__ = ["request_from_asgi", "send_response"]
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+_PATH_SAFE = "/:@!$&'()*+,;=~"
+
+
+class _ASGIRequest(Request):
+    """A Request whose URL, headers and body are read from the ASGI scope on first use."""
+
+    __slots__ = ("_scope", "_receive")
+
+    @property
+    def url(self) -> str:
+        url = self._url
+        if url is None:
+            url = self._url = _url_from_scope(self._scope)
+        return url
+
+    @property
+    def headers(self) -> Headers:
+        headers = self._headers
+        if headers is None:
+            headers = self._headers = Headers._from_raw(self._scope["headers"])
+        return headers
+
+    def _resolve(self) -> None:
+        receive = self._receive
+        if receive is not None:
+            self._receive = None
+            if _has_body(self._method, self._scope["headers"]):
+                self._stream = ReadableStream(_receive_chunks(receive))
+
+
+def request_from_asgi(
+    scope: Scope, receive: Receive, *, cf: dict[str, Any] | None = None
+) -> Request:
+    """The Request for an ASGI http scope; its body streams from `receive`."""
+    request = _ASGIRequest.__new__(_ASGIRequest)
+    request._scope = scope
+    request._receive = receive
+    request._url = None
+    request._method = scope["method"]
+    request._headers = None
+    request._redirect = "follow"
+    request._cf = cf
+    request._content = None
+    request._stream = None
+    request._used = False
+    return request
+
+
+def _has_body(method: str, raw_headers: Any) -> bool:
+    length = None
+    for name, value in raw_headers:
+        if name == b"content-length":
+            length = value
+        elif name == b"transfer-encoding":
+            return True
+    if length is None:
+        # HTTP/1.1 without either header has no body; HTTP/2 may still send one.
+        return method != "GET" and method != "HEAD"
+    return length.strip() != b"0"
+
+
+async def _receive_chunks(receive: Receive) -> AsyncIterator[bytes]:
+    more_body = True
+    while more_body:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            raise ConnectionError("The client disconnected before sending the whole body.")
+        more_body = message.get("more_body", False)
+        chunk = message.get("body", b"")
+        if chunk:
+            yield chunk
+
+
+def _url_from_scope(scope: Scope) -> str:
+    scheme = scope.get("scheme", "http")
+    host = None
+    for name, value in scope["headers"]:
+        if name == b"host":
+            host = value.decode("latin-1")
+            break
+    if host is None:
+        server = scope.get("server")
+        if server is None:
+            host = "localhost"
+        else:
+            host, port = server
+            if ":" in host:
+                host = f"[{host}]"
+            if port is not None and port != _DEFAULT_PORTS.get(scheme):
+                host = f"{host}:{port}"
+    raw_path = scope.get("raw_path")
+    path = raw_path.decode("latin-1") if raw_path else quote(scope["path"], safe=_PATH_SAFE)
+    root_path = quote(scope.get("root_path", ""), safe=_PATH_SAFE)
+    if root_path and not path.startswith(root_path):
+        path = root_path + path  # servers disagree on whether path includes root_path
+    query = scope.get("query_string")
+    url = (
+        f"{scheme}://{host}{path}?{query.decode('latin-1')}"
+        if query
+        else f"{scheme}://{host}{path}"
+    )
+    try:
+        return normalize_url(url)
+    except TypeError:
+        return url  # a Host header no URL parser accepts: keep what the client sent
+
+
+async def send_response(response: Response, send: Send, *, head: bool = False) -> None:
+    """Send `response` as ASGI http.response.start / http.response.body messages."""
+    if response._type == "error":
+        raise TypeError("Response.error() cannot be sent to a client.")
+    content, stream = response._take_body()
+    headers = response._raw_headers()
+    status = response._status
+    if stream is None:
+        body = b"" if content is None else content
+        if status not in NULL_BODY_STATUSES and (
+            response._headers is None or "content-length" not in response._headers
+        ):
+            headers.append((b"content-length", b"%d" % len(body)))
+        await send({"type": "http.response.start", "status": status, "headers": headers})
+        await send({"type": "http.response.body", "body": b"" if head else body})
+        return
+
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    try:
+        if not head:
+            async for chunk in stream:
+                if chunk:
+                    await send({"type": "http.response.body", "body": chunk, "more_body": True})
+    finally:
+        await stream.aclose()  # releases an upstream connection when we stop early
+    await send({"type": "http.response.body", "body": b""})

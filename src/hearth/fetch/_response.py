@@ -1,0 +1,254 @@
+"""Response: the Fetch standard's Response with Workers' deviations and Python keyword arguments."""
+
+import json as _json
+from http import HTTPStatus
+from types import MethodType
+from typing import TYPE_CHECKING, Any
+
+from ._body import BODY_USED, TEXT_PLAIN, Body, extract_body
+from ._headers import Headers
+from ._url import normalize_url
+
+if TYPE_CHECKING:
+    from ._body import BodyInit
+    from ._headers import HeadersInit
+
+__all__ = ["Response"]
+
+STATUS_RANGE = (
+    "Responses may only be constructed with status codes in the range 200 to 599, inclusive."
+)
+NULL_BODY_STATUSES = frozenset({101, 204, 205, 304})
+REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+# Workers (unlike browsers) default statusText to the reason phrase; a dict beats HTTPStatus().
+_PHRASES = {status.value: status.phrase for status in HTTPStatus}
+_COPIED_ON_CLONE = (
+    "_status",
+    "_status_text",
+    "_default_type",
+    "_web_socket",
+    "_url",
+    "_redirected",
+    "_type",
+)
+
+
+def _status_text(text: Any) -> str:
+    text = str(text)
+    if "\r" in text or "\n" in text:
+        raise TypeError(f"Invalid statusText: {text!r}")
+    return text
+
+
+class _JsonAttribute:
+    """`Response.json(data)` builds a JSON response; `await response.json()` reads a body."""
+
+    def __get__(self, response: "Response | None", owner: type["Response"]) -> Any:
+        if response is None:
+            return owner.from_json
+        return MethodType(Body.json, response)
+
+
+class Response(Body):
+    """An HTTP response: `Response(body=None, init=None, *, status=200, headers=None, ...)`.
+
+    `init` is the JavaScript-style options dict (or, as in Cloudflare's SDK, the status);
+    keyword arguments override it.
+    """
+
+    __slots__ = (
+        "_status",
+        "_status_text",
+        "_headers",
+        "_default_type",
+        "_web_socket",
+        "_url",
+        "_redirected",
+        "_type",
+    )
+
+    def __init__(
+        self,
+        body: "BodyInit" = None,
+        init: dict[str, Any] | int | None = None,
+        *,
+        status: int | None = None,
+        statusText: str | None = None,  # noqa: N803 - the Fetch API's name
+        status_text: str | None = None,
+        headers: "HeadersInit" = None,
+        web_socket: Any = None,
+        webSocket: Any = None,  # noqa: N803
+    ) -> None:
+        if init is not None:
+            if isinstance(init, int):
+                init = {"status": init}
+            status = status if status is not None else init.get("status")
+            statusText = statusText if statusText is not None else init.get("statusText")
+            headers = headers if headers is not None else init.get("headers")
+            webSocket = webSocket if webSocket is not None else init.get("webSocket")
+        if status is None:
+            status = 200
+        elif type(status) is not int:
+            status = int(status)
+        web_socket = web_socket if web_socket is not None else webSocket
+        if not 200 <= status <= 599 and not (status == 101 and web_socket is not None):
+            raise ValueError(STATUS_RANGE)
+        text = status_text if status_text is not None else statusText
+        self._status = status
+        self._status_text = None if text is None else _status_text(text)
+        self._web_socket = web_socket
+        self._url = ""
+        self._redirected = False
+        self._type = "default"
+        self._used = False
+
+        if type(body) is str:  # the common case, without the call
+            self._content, self._stream, default_type = body.encode(), None, TEXT_PLAIN
+        else:
+            self._content, self._stream, default_type = extract_body(body)
+        if status in NULL_BODY_STATUSES and (self._content is not None or self._stream is not None):
+            raise TypeError(f"Response with null body status ({status}) cannot have a body.")
+        # Headers are only built when someone looks: a plain Response("Hello") never needs them.
+        self._default_type = default_type
+        if headers is None:
+            self._headers: Headers | None = None
+        else:
+            self._headers = Headers(headers)
+            if default_type is not None and "content-type" not in self._headers:
+                self._headers.append("content-type", default_type)
+
+    # -- constructors -------------------------------------------------------------------
+
+    json = _JsonAttribute()
+
+    @classmethod
+    def from_json(
+        cls,
+        data: Any,
+        init: dict[str, Any] | int | None = None,
+        *,
+        status: int | None = None,
+        statusText: str | None = None,  # noqa: N803
+        status_text: str | None = None,
+        headers: "HeadersInit" = None,
+    ) -> "Response":
+        if headers is None and isinstance(init, dict):
+            headers = init.get("headers")
+        headers = Headers(headers)
+        if "content-type" not in headers:
+            headers.set("content-type", "application/json")
+        return cls(
+            _json.dumps(data),
+            init,
+            status=status,
+            statusText=statusText,
+            status_text=status_text,
+            headers=headers,
+        )
+
+    @classmethod
+    def redirect(cls, url: str, status: int = 302) -> "Response":
+        status = int(status)
+        if status not in REDIRECT_STATUSES:
+            raise ValueError(f"Invalid redirect status {status}: use 301, 302, 303, 307 or 308.")
+        response = cls(None, status=status, headers={"location": normalize_url(str(url))})
+        response.headers._immutable = True
+        return response
+
+    @classmethod
+    def error(cls) -> "Response":
+        """A network error: status 0, type "error", immutable headers."""
+        response = cls()
+        response._status = 0
+        response._status_text = ""
+        response._type = "error"
+        response.headers._immutable = True
+        return response
+
+    # -- properties ---------------------------------------------------------------------
+
+    @property
+    def status(self) -> int:
+        return self._status
+
+    @property
+    def statusText(self) -> str:  # noqa: N802
+        text = self._status_text
+        if text is None:
+            text = self._status_text = _PHRASES.get(self._status, "")
+        return text
+
+    status_text = statusText
+
+    @property
+    def ok(self) -> bool:
+        return 200 <= self._status <= 299
+
+    @property
+    def headers(self) -> Headers:
+        headers = self._headers
+        if headers is None:
+            headers = self._headers = Headers()
+            if self._default_type is not None:
+                headers._map["content-type"] = [self._default_type]
+        return headers
+
+    @property
+    def redirected(self) -> bool:
+        return self._redirected
+
+    @property
+    def url(self) -> str:
+        return self._url
+
+    @property
+    def type(self) -> str:
+        return self._type
+
+    @property
+    def webSocket(self) -> Any:  # noqa: N802
+        return self._web_socket
+
+    web_socket = webSocket
+
+    @property
+    def js_object(self) -> "Response":
+        return self
+
+    def _raw_headers(self) -> list[tuple[bytes, bytes]]:
+        """Header lines as lower-case bytes, without building a Headers nobody asked for."""
+        if self._headers is not None:
+            return self._headers.raw
+        if self._default_type is not None:
+            return [(b"content-type", self._default_type.encode("latin-1"))]
+        return []
+
+    # -- copies -------------------------------------------------------------------------
+
+    def clone(self) -> "Response":
+        if self.body_used:
+            raise TypeError(BODY_USED)
+        response = Response.__new__(Response)
+        for name in _COPIED_ON_CLONE:
+            setattr(response, name, getattr(self, name))
+        if self._headers is None:
+            response._headers = None
+        else:
+            response._headers = Headers(self._headers)
+            response._headers._immutable = self._headers._immutable
+        response._content, response._stream = self._tee_body()
+        response._used = False
+        return response
+
+    def replace_body(self, body: "BodyInit") -> "Response":
+        """A new Response with this one's status and headers around another body."""
+        return Response(
+            body,
+            status=self._status,
+            statusText=self.statusText,
+            headers=self.headers,
+            web_socket=self._web_socket,
+        )
+
+    def __repr__(self) -> str:
+        return f"Response(status={self._status}, url={self._url!r})"
