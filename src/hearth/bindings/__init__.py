@@ -1,0 +1,40 @@
+"""Binding types: one folder each (config schema, runtime object, storage, API routes).
+
+`build_env` turns a version's binding specs into the objects its `env` holds. A new binding
+type is a new folder plus one entry in `BINDING_TYPES`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from ..runtime._env import Env
+from ..runtime._spec import BindingSpec, VersionSpec
+from .vars import make_json, make_secret, make_text, make_version_metadata
+
+BindingFactory = Callable[[BindingSpec, VersionSpec, Any], Any]
+
+BINDING_TYPES: dict[str, BindingFactory] = {
+    "text": make_text,
+    "json": make_json,
+    "secret": make_secret,
+    "version_metadata": make_version_metadata,
+}
+
+
+class BindingError(ValueError):
+    """A binding that cannot be built; names the binding."""
+
+
+def build_env(version: VersionSpec, platform: Any = None) -> Env:
+    values: dict[str, Any] = {}
+    for binding in version.bindings:
+        factory = BINDING_TYPES.get(binding.type)
+        if factory is None:
+            raise BindingError(f"binding {binding.name!r}: unknown binding type {binding.type!r}")
+        values[binding.name] = factory(binding, version, platform)
+    return Env(values)
+
+
+__all__ = ["BINDING_TYPES", "BindingError", "BindingFactory", "build_env"]

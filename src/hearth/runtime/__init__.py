@@ -1,0 +1,34 @@
+"""The runtime: loads versions into their own module namespaces and invokes their handlers."""
+
+from ._classes import DurableObject, WorkerEntrypoint, handler
+from ._context import ExecutionContext, current_invocation, wait_until
+from ._entrypoints import EntrypointError
+from ._env import Env
+from ._events import Event, FetchEvent, RpcEvent, ScheduledEvent
+from ._runtime import InProcessRuntime, LoadedVersion, LoadError, Runtime, VersionNotLoaded
+from ._spec import BindingSpec, VersionSpec
+from ._trace import TraceBus, TraceEvent
+
+__all__ = [
+    "BindingSpec",
+    "DurableObject",
+    "EntrypointError",
+    "Env",
+    "Event",
+    "ExecutionContext",
+    "FetchEvent",
+    "InProcessRuntime",
+    "LoadError",
+    "LoadedVersion",
+    "Runtime",
+    "RpcEvent",
+    "ScheduledEvent",
+    "TraceBus",
+    "TraceEvent",
+    "VersionNotLoaded",
+    "VersionSpec",
+    "WorkerEntrypoint",
+    "current_invocation",
+    "handler",
+    "wait_until",
+]

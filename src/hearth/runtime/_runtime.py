@@ -1,0 +1,280 @@
+"""Loading versions and invoking their handlers, in this process.
+
+`Runtime` is the one interface the edge and the bindings use (`load`, `invoke`, `unload`),
+so a sandbox process can implement it later without anything outside knowing where code runs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from time import perf_counter, time
+from types import CoroutineType
+from typing import Any, Protocol
+
+from ..fetch import Response
+from ._classes import WorkerEntrypoint
+from ._context import ExecutionContext, current_invocation
+from ._entrypoints import Entrypoints, positional_arity, resolve_entrypoints
+from ._env import Env
+from ._events import Event, FetchEvent, RpcEvent, ScheduledEvent
+from ._loader import Namespace
+from ._logs import install_log_capture
+from ._spec import VersionSpec
+from ._timing import run_timed
+from ._trace import TraceBus, TraceEvent
+
+#: How long `ctx.waitUntil` work may run after the response (Cloudflare: 30 s).
+WAIT_UNTIL_GRACE_SECONDS = 30.0
+
+
+class LoadError(Exception):
+    """A version whose code does not load; `str()` names file and line, `traceback` has all."""
+
+    def __init__(self, message: str, traceback_text: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.traceback = traceback_text
+
+
+class VersionNotLoaded(LookupError):
+    pass
+
+
+class Runtime(Protocol):
+    trace_bus: TraceBus
+
+    async def load(self, version: VersionSpec) -> float: ...
+    def is_loaded(self, version_id: str) -> bool: ...
+    async def unload(self, version_id: str) -> None: ...
+    async def invoke(
+        self, version_id: str, event: Event, props: dict[str, Any] | None = None
+    ) -> Any: ...
+
+
+@dataclass(slots=True)
+class LoadedVersion:
+    spec: VersionSpec
+    namespace: Namespace
+    entrypoints: Entrypoints
+    env: Env
+    startup_time_ms: float
+    handler_plans: dict[str, tuple[type | None, Any, int]] = field(default_factory=dict)
+    active: int = 0
+    retired: bool = False
+
+
+class InProcessRuntime:
+    """Runs every loaded version in this process (`hearth dev`, and one account's sandbox)."""
+
+    def __init__(
+        self,
+        trace_bus: TraceBus | None = None,
+        build_env: Callable[[VersionSpec, Any], Env] | None = None,
+        platform: Any = None,
+    ) -> None:
+        if build_env is None:
+            from ..bindings import build_env
+        self.trace_bus = trace_bus or TraceBus()
+        self.platform = platform  # handed to binding factories (service bindings need it)
+        self._build_env = build_env
+        self._versions: dict[str, LoadedVersion] = {}
+        install_log_capture()
+
+    # -- loading -------------------------------------------------------------------------
+
+    async def load(self, version: VersionSpec) -> float:
+        """Import the version's main module and resolve its handlers; returns startup ms."""
+        if version.id in self._versions:
+            return self._versions[version.id].startup_time_ms
+        namespace = Namespace(version.root)
+        started = perf_counter()
+        try:
+            module = namespace.import_main(version.main_module)
+            entrypoints = resolve_entrypoints(
+                module, version.uses_global_handlers, version.main_module
+            )
+            env = self._build_env(version, self.platform)
+        except (Exception, SystemExit) as error:  # top-level code may call sys.exit()
+            namespace.discard()
+            raise _load_error(error, version) from None
+        startup = (perf_counter() - started) * 1000
+        self._versions[version.id] = LoadedVersion(version, namespace, entrypoints, env, startup)
+        return startup
+
+    def is_loaded(self, version_id: str) -> bool:
+        return version_id in self._versions
+
+    def loaded(self, version_id: str) -> LoadedVersion:
+        try:
+            return self._versions[version_id]
+        except KeyError:
+            raise VersionNotLoaded(version_id) from None
+
+    async def unload(self, version_id: str) -> None:
+        loaded = self._versions.pop(version_id, None)
+        if loaded is None:
+            return
+        loaded.retired = True
+        if loaded.active == 0:  # else the last invocation to finish discards it
+            loaded.namespace.discard()
+
+    # -- invoking ------------------------------------------------------------------------
+
+    async def invoke(
+        self, version_id: str, event: Event, props: dict[str, Any] | None = None
+    ) -> Any:
+        loaded = self._versions.get(version_id)
+        if loaded is None:
+            raise VersionNotLoaded(version_id)
+        parent = current_invocation.get()
+        trace = _trace_for(loaded.spec, event, parent)
+        ctx = ExecutionContext(trace, loaded.env, 1 if parent is None else parent.depth + 1, props)
+        token = current_invocation.set(ctx)
+        loaded.active += 1
+        started = perf_counter()
+        try:
+            result = self._dispatch(loaded, event, ctx)
+            if type(result) is CoroutineType or inspect.isawaitable(result):
+                result, cpu = await run_timed(result)
+                trace.cpu_time_ms = cpu * 1000
+            if trace.kind == "fetch":
+                if not isinstance(result, Response):
+                    raise TypeError(
+                        "The fetch handler must return a Response, but it returned "
+                        f"{type(result).__name__}"
+                    )
+                trace.status = result.status
+            return result
+        except BaseException as error:
+            trace.outcome = "canceled" if isinstance(error, asyncio.CancelledError) else "exception"
+            trace.exceptions.append(_exception_record(error))
+            raise
+        finally:
+            trace.wall_time_ms = (perf_counter() - started) * 1000
+            current_invocation.reset(token)
+            ctx.flush_logs()
+            if ctx.pending:
+                asyncio.ensure_future(self._settle(loaded, ctx))
+            else:
+                self._release(loaded, trace)
+
+    def _dispatch(self, loaded: LoadedVersion, event: Event, ctx: ExecutionContext) -> Any:
+        env = loaded.env
+        kind = type(event)
+        if kind is FetchEvent:
+            return self._call_handler(loaded, "fetch", (event.request, env, ctx), ctx)
+        if kind is ScheduledEvent:
+            return self._call_handler(loaded, "scheduled", (event, env, ctx), ctx)
+        if kind is RpcEvent:
+            entry = loaded.entrypoints
+            cls = entry.default if event.entrypoint is None else entry.named.get(event.entrypoint)
+            if cls is None:
+                raise TypeError(f"Entrypoint {event.entrypoint!r} does not exist")
+            if event.method.startswith("_") or event.method in _NOT_RPC:
+                raise TypeError(f"Method {event.method} is not an RPC method")
+            method = getattr(cls(ctx, env), event.method, None)
+            if not callable(method):
+                raise TypeError(f'The RPC receiver does not implement the method "{event.method}".')
+            return method(*event.args, **event.kwargs)
+        raise TypeError(f"unsupported event {event!r}")
+
+    def _call_handler(
+        self, loaded: LoadedVersion, handler: str, args: tuple[Any, ...], ctx: ExecutionContext
+    ) -> Any:
+        plan = loaded.handler_plans.get(handler) or _plan_handler(loaded, handler)
+        cls, target, arity = plan
+        if cls is None:
+            return target(*args[:arity])
+        return getattr(cls(ctx, loaded.env), target)(*args[:arity])
+
+    async def _settle(self, loaded: LoadedVersion, ctx: ExecutionContext) -> None:
+        """Let `waitUntil` work finish (bounded), then report the invocation."""
+        pending = ctx.pending or []
+        done, late = await asyncio.wait(pending, timeout=WAIT_UNTIL_GRACE_SECONDS)
+        for future in late:
+            future.cancel()
+        for future in done:
+            if not future.cancelled() and future.exception() is not None:
+                ctx.trace.exceptions.append(_exception_record(future.exception()))
+        ctx.flush_logs()
+        self._release(loaded, ctx.trace)
+
+    def _release(self, loaded: LoadedVersion, trace: TraceEvent) -> None:
+        """The invocation is over: report it, and let a retired version go when idle."""
+        loaded.active -= 1
+        if loaded.retired and loaded.active == 0:
+            loaded.namespace.discard()
+        if self.trace_bus._subscribers:
+            self.trace_bus.publish(trace)
+
+
+_NOT_RPC = frozenset({"fetch", "scheduled", "alarm", "queue", "trace", "dup", "constructor"})
+_NOT_RPC |= frozenset(dir(WorkerEntrypoint))
+
+
+def _trace_for(spec: VersionSpec, event: Event, parent: ExecutionContext | None) -> TraceEvent:
+    parent_id = None if parent is None else parent.trace.id
+    kind = _KINDS[type(event)]
+    entrypoint = event.entrypoint if kind == "rpc" else None
+    return TraceEvent(spec, kind, event, int(time() * 1000), parent_id, entrypoint)
+
+
+_KINDS = {FetchEvent: "fetch", RpcEvent: "rpc", ScheduledEvent: "scheduled"}
+
+
+def _plan_handler(loaded: LoadedVersion, handler: str) -> tuple[type | None, Any, int]:
+    """How to call `handler` on this version: (class or None, function or method name, arity).
+
+    Worked out once per version and handler, so a request pays only for the call itself.
+    """
+    entry = loaded.entrypoints
+    cls = entry.default
+    if cls is None:
+        func = entry.handlers.get(handler)
+        if func is None:
+            name = f"on_{handler}" if entry.global_handlers else f"Default.{handler}"
+            raise TypeError(f"Handler {name} is not defined in {loaded.spec.main_module}")
+        plan: tuple[type | None, Any, int] = (None, func, positional_arity(func))
+    else:
+        name = entry.handler_method(cls, handler)
+        if name is None:
+            raise TypeError(f"Handler does not export a {handler}() function.")
+        plan = (cls, name, positional_arity(getattr(cls, name), bound=True))
+    loaded.handler_plans[handler] = plan
+    return plan
+
+
+def _exception_record(error: BaseException) -> dict[str, Any]:
+    return {
+        "name": type(error).__name__,
+        "message": str(error),
+        "timestamp": int(time() * 1000),
+        "stack": "".join(traceback.format_exception(error)),
+    }
+
+
+def _load_error(error: BaseException, version: VersionSpec) -> LoadError:
+    """Name the user's file and line where loading failed, not the runtime's frames."""
+    text = "".join(traceback.format_exception(error))
+    root = str(version.root)
+    where = ""
+    if isinstance(error, SyntaxError) and error.filename:
+        where = f"{_relative(error.filename, root)}:{error.lineno}: "
+    else:
+        frames = [
+            f for f in traceback.extract_tb(error.__traceback__) if f.filename.startswith(root)
+        ]
+        if frames:
+            where = f"{_relative(frames[-1].filename, root)}:{frames[-1].lineno}: "
+    summary = f"{type(error).__name__}: {error}"
+    if isinstance(error, SyntaxError):
+        summary = f"SyntaxError: {error.msg}"
+    return LoadError(f"{where}{summary}", text)
+
+
+def _relative(filename: str, root: str) -> str:
+    return filename[len(root) :].lstrip("/") if filename.startswith(root) else filename

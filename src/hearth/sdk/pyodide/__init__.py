@@ -1,0 +1,1 @@
+"""Shim of the Pyodide names that Cloudflare's Python examples import."""

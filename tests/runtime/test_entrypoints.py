@@ -1,0 +1,177 @@
+"""Which handler runs follows workerd: class `Default` from 2025-08-14, `on_fetch` before."""
+
+from __future__ import annotations
+
+import pytest
+
+from hearth.fetch import Request
+from hearth.runtime import FetchEvent, LoadError, RpcEvent
+
+NEW = "2025-09-01"
+LEGACY = "2024-03-20"
+
+
+async def fetch_text(runtime, version) -> str:
+    await runtime.load(version)
+    response = await runtime.invoke(version.id, FetchEvent(Request("https://example.com/")))
+    return await response.text()
+
+
+@pytest.mark.parametrize(
+    "signature, body",
+    [
+        ("fetch(self)", "'no arguments'"),
+        ("fetch(self, request)", "request.url"),
+        ("fetch(self, request, env)", "env.NAME"),
+        ("fetch(self, request, env, ctx)", "type(ctx).__name__"),
+    ],
+)
+async def test_class_fetch_accepts_relaxed_signatures(runtime, write_worker, signature, body):
+    from hearth.runtime import BindingSpec
+
+    version = write_worker(
+        f"""
+        from workers import Response, WorkerEntrypoint
+
+        class Default(WorkerEntrypoint):
+            async def {signature}:
+                return Response({body})
+        """,
+        bindings=(BindingSpec("NAME", "text", "from env"),),
+    )
+    expected = {
+        "fetch(self)": "no arguments",
+        "fetch(self, request)": "https://example.com/",
+        "fetch(self, request, env)": "from env",
+        "fetch(self, request, env, ctx)": "ExecutionContext",
+    }[signature]
+    assert await fetch_text(runtime, version) == expected
+
+
+async def test_a_new_instance_serves_each_invocation(runtime, write_worker):
+    version = write_worker(
+        """
+        from workers import Response, WorkerEntrypoint
+
+        class Default(WorkerEntrypoint):
+            calls = 0
+
+            async def fetch(self, request):
+                self.calls += 1
+                return Response(str(self.calls))
+        """
+    )
+    assert await fetch_text(runtime, version) == "1"
+    assert await fetch_text(runtime, version) == "1"
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "async def on_fetch(request, env, ctx):\n    return Response('legacy')",
+        "async def on_fetch(request, env):\n    return Response('legacy')",
+        "async def on_fetch(request):\n    return Response('legacy')",
+        "def on_fetch(request, env):\n    return Response('legacy')",
+        "@handler\nasync def on_fetch(request, env):\n    return Response('legacy')",
+    ],
+    ids=["async-3", "async-2", "async-1", "sync", "decorated"],
+)
+async def test_legacy_module_level_on_fetch(runtime, write_worker, source):
+    version = write_worker(
+        "from workers import Response, handler\n\n" + source, compatibility_date=LEGACY
+    )
+    assert await fetch_text(runtime, version) == "legacy"
+
+
+async def test_legacy_module_with_js_response_new(runtime, write_worker):
+    version = write_worker(
+        "from js import Response\n\nasync def on_fetch(request):\n    return Response.new('js style')\n",
+        compatibility_date=LEGACY,
+    )
+    assert await fetch_text(runtime, version) == "js style"
+
+
+async def test_from_2025_08_14_only_the_default_class_counts(runtime, write_worker):
+    version = write_worker(
+        """
+        from workers import Response, WorkerEntrypoint
+
+        async def on_fetch(request):
+            return Response("module-level handler")
+
+        class Default(WorkerEntrypoint):
+            async def fetch(self, request):
+                return Response("class handler")
+        """,
+        compatibility_date="2025-08-14",
+    )
+    assert await fetch_text(runtime, version) == "class handler"
+
+
+async def test_new_style_module_without_default_is_rejected(runtime, write_worker):
+    version = write_worker(
+        "from workers import Response\n\nasync def on_fetch(request):\n    return Response('x')\n"
+    )
+    with pytest.raises(LoadError, match=r"does not define 'class Default\(WorkerEntrypoint\)'"):
+        await runtime.load(version)
+
+
+async def test_legacy_module_defining_both_styles_is_an_error(runtime, write_worker):
+    version = write_worker(
+        """
+        from workers import Response, WorkerEntrypoint
+
+        async def on_fetch(request):
+            return Response("module-level")
+
+        class Default(WorkerEntrypoint):
+            async def fetch(self, request):
+                return Response("class")
+        """,
+        compatibility_date=LEGACY,
+    )
+    with pytest.raises(LoadError, match="Cannot define multiple default entrypoints"):
+        await runtime.load(version)
+
+
+async def test_legacy_module_without_on_fetch_names_the_missing_handler(runtime, write_worker):
+    version = write_worker("def helper():\n    return 1\n", compatibility_date=LEGACY)
+    with pytest.raises(LoadError, match="does not define the handler 'on_fetch'"):
+        await runtime.load(version)
+
+
+async def test_legacy_module_with_only_another_handler_fails_fetch_naming_on_fetch(
+    runtime, write_worker
+):
+    version = write_worker(
+        "async def on_scheduled(event, env, ctx):\n    pass\n", compatibility_date=LEGACY
+    )
+    await runtime.load(version)
+    with pytest.raises(TypeError, match="Handler on_fetch is not defined in entry.py"):
+        await runtime.invoke(version.id, FetchEvent(Request("https://example.com/")))
+
+
+async def test_public_methods_of_default_and_named_entrypoints_are_rpc_methods(
+    runtime, write_worker
+):
+    version = write_worker(
+        """
+        from workers import WorkerEntrypoint
+
+        class Default(WorkerEntrypoint):
+            async def add(self, a, b):
+                return a + b
+
+        class Admin(WorkerEntrypoint):
+            def whoami(self, *, name):
+                return f"admin {name}"
+        """
+    )
+    await runtime.load(version)
+    assert await runtime.invoke(version.id, RpcEvent("add", (2, 3))) == 5
+    event = RpcEvent("whoami", kwargs={"name": "ada"}, entrypoint="Admin")
+    assert await runtime.invoke(version.id, event) == "admin ada"
+    with pytest.raises(TypeError, match="does not implement the method"):
+        await runtime.invoke(version.id, RpcEvent("missing"))
+    with pytest.raises(TypeError, match="is not an RPC method"):
+        await runtime.invoke(version.id, RpcEvent("_private"))
