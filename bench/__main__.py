@@ -1,0 +1,26 @@
+"""`make bench`: every benchmark, each printing its figure as a ratio against its anchor."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+BENCHMARKS = ["bench.bench_dev_hello", "bench.bench_routing"]
+
+
+def main() -> None:
+    only = sys.argv[1:]
+    for name in BENCHMARKS:
+        if only and not any(part in name for part in only):
+            continue
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as error:
+            print(f"{name}: skipped ({error})")
+            continue
+        print(f"== {name}")
+        module.main()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,101 @@
+"""A local worker project: its config, turned into a loadable version, reloaded on change."""
+
+from __future__ import annotations
+
+import itertools
+import traceback
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from ..config import ConfigError, WorkerConfig, load_config, missing_dependencies
+from ..fetch import Response
+from ..runtime import BindingSpec, LoadError, Runtime, VersionSpec
+
+_dev_versions = itertools.count(1)
+
+
+def version_spec_from_config(config: WorkerConfig, version_id: str) -> VersionSpec:
+    bindings: list[BindingSpec] = []
+    for name, value in config.vars.items():
+        if name in config.secrets:  # a local secret overrides the var of the same name
+            continue
+        bindings.append(BindingSpec(name, "text" if isinstance(value, str) else "json", value))
+    for name, value in config.secrets.items():
+        bindings.append(BindingSpec(name, "secret", value))
+    if config.version_metadata:
+        bindings.append(BindingSpec(config.version_metadata, "version_metadata"))
+    return VersionSpec(
+        id=version_id,
+        script_name=config.name,
+        environment=config.env or "production",
+        root=config.main.parent,
+        main_module=config.main.name,
+        compatibility_date=config.compatibility_date,
+        compatibility_flags=tuple(config.compatibility_flags),
+        bindings=tuple(bindings),
+        created_on=datetime.now(UTC).isoformat(),
+    )
+
+
+@dataclass(slots=True)
+class LoadFailure:
+    """Why the project does not run right now; served as the error page until the next save."""
+
+    title: str
+    detail: str
+
+    def response(self) -> Response:
+        body = f"{self.title}\n\n{self.detail}".rstrip() + "\n"
+        return Response(body, status=500, headers={"content-type": "text/plain;charset=UTF-8"})
+
+
+class DevProject:
+    """One project directory (or config file) served by `hearth dev`."""
+
+    def __init__(self, path: Path, env: str | None, runtime: Runtime) -> None:
+        self.path = path
+        self.env = env
+        self.runtime = runtime
+        self.config: WorkerConfig | None = None
+        self.current: str | LoadFailure = LoadFailure("not loaded yet", "")
+        self.warnings: list[str] = []
+
+    @property
+    def root(self) -> Path:
+        return (
+            self.config.root
+            if self.config
+            else (self.path if self.path.is_dir() else self.path.parent)
+        )
+
+    async def reload(self) -> str | LoadFailure:
+        """Load the project afresh; the old version keeps no traffic after this returns."""
+        previous = self.current
+        try:
+            config = load_config(self.path, self.env)
+        except ConfigError as error:
+            self.current = LoadFailure(f"Configuration error: {error}", "")
+        else:
+            self.config = config
+            self.warnings = list(config.warnings)
+            missing = missing_dependencies(config.dependencies)
+            if missing:
+                self.warnings.append(
+                    "pyproject.toml dependencies not installed: "
+                    + ", ".join(missing)
+                    + " (pip install them into Hearth's environment)"
+                )
+            spec = version_spec_from_config(config, f"dev-{next(_dev_versions)}")
+            try:
+                await self.runtime.load(spec)
+            except LoadError as error:
+                self.current = LoadFailure(f"Error loading worker: {error}", error.traceback)
+            except Exception as error:  # a binding that cannot be built, for instance
+                detail = "".join(traceback.format_exception(error))
+                self.current = LoadFailure(f"Error loading worker: {error}", detail)
+            else:
+                self.current = spec.id
+        if isinstance(previous, str) and previous != self.current:
+            await self.runtime.unload(previous)
+        return self.current

@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+import asyncio
+import io
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from rich.console import Console
+
+from hearth.dev import DevServer
+from hearth.edge._server import free_port
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+
+
+@asynccontextmanager
+async def running_dev(path: Path, env: str | None = None) -> AsyncIterator[DevServer]:
+    """A real `hearth dev` server on a free loopback port, in this event loop."""
+    output = io.StringIO()
+    server = DevServer(
+        path,
+        env=env,
+        host="127.0.0.1",
+        port=free_port(),
+        console=Console(file=output, width=200, highlight=False),
+    )
+    server.output = output  # type: ignore[attr-defined]
+    task = asyncio.ensure_future(server.serve(install_signal_handlers=False))
+    while not server.server.started:
+        if task.done():
+            task.result()
+        await asyncio.sleep(0.01)
+    try:
+        yield server
+    finally:
+        server.stop()
+        await task
