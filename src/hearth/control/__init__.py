@@ -1,0 +1,92 @@
+"""The control plane: accounts, services, environments, versions, deployments, promotion,
+routes and the change-event bus. See `ControlPlane`."""
+
+from ._accounts import SCOPES, Account, NewToken, Principal, Token
+from ._context import Page, ValidateVersion
+from ._deployments import Deployment, DeploymentVersion
+from ._environments import Environment
+from ._errors import Conflict, ControlError, Forbidden, Invalid, NotFound, Unauthorized
+from ._events import (
+    AccountCreated,
+    CustomDomainChanged,
+    DeploymentChanged,
+    EnvironmentCreated,
+    EnvironmentDeleted,
+    EnvironmentRenamed,
+    Event,
+    EventBus,
+    PipelineChanged,
+    RouteChanged,
+    ServiceChanged,
+    ServiceCreated,
+    ServiceDeleted,
+    TokenRevoked,
+    VersionCreated,
+    event_from_json,
+    event_to_json,
+)
+from ._plane import ControlPlane
+from ._readmodel import (
+    CustomDomainView,
+    EnvironmentView,
+    RouteView,
+    RoutingSnapshot,
+    VersionView,
+    environment_runtime_view,
+    snapshot_routing,
+    version_runtime_view,
+)
+from ._routes import CustomDomain, Route
+from ._services import PRODUCTION, Service
+from ._versioning import Version, VersionDraft
+
+__all__ = [
+    "PRODUCTION",
+    "SCOPES",
+    "Account",
+    "AccountCreated",
+    "Conflict",
+    "ControlError",
+    "ControlPlane",
+    "CustomDomain",
+    "CustomDomainChanged",
+    "CustomDomainView",
+    "Deployment",
+    "DeploymentChanged",
+    "DeploymentVersion",
+    "Environment",
+    "EnvironmentCreated",
+    "EnvironmentDeleted",
+    "EnvironmentRenamed",
+    "EnvironmentView",
+    "Event",
+    "EventBus",
+    "Forbidden",
+    "Invalid",
+    "NewToken",
+    "NotFound",
+    "Page",
+    "PipelineChanged",
+    "Principal",
+    "Route",
+    "RouteChanged",
+    "RouteView",
+    "RoutingSnapshot",
+    "Service",
+    "ServiceChanged",
+    "ServiceCreated",
+    "ServiceDeleted",
+    "Token",
+    "TokenRevoked",
+    "Unauthorized",
+    "ValidateVersion",
+    "Version",
+    "VersionCreated",
+    "VersionDraft",
+    "VersionView",
+    "environment_runtime_view",
+    "event_from_json",
+    "event_to_json",
+    "snapshot_routing",
+    "version_runtime_view",
+]

@@ -1,0 +1,187 @@
+"""Accounts and API tokens.
+
+A token is random, shown once when created, and stored only as its sha256: the database
+alone never yields a working token. Scopes: `admin` (everything in the account) and `read`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+
+from ..store._tables import accounts, tokens
+from ._context import Context, new_id, now
+from ._errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized
+from ._events import AccountCreated, TokenRevoked
+from ._validation import check_name, check_token_name
+
+__all__ = ["SCOPES", "Account", "Accounts", "NewToken", "Principal", "Token", "require_write"]
+
+SCOPES = ("admin", "read")
+_PREFIX = "hearth_"  # lets secret scanners and people recognise a leaked token
+_MIN_TOKEN_LENGTH = 32
+
+
+@dataclass(slots=True)
+class Account:
+    id: str
+    name: str
+    subdomain: str
+    created_at: datetime
+
+
+@dataclass(slots=True)
+class Principal:
+    """Who is acting: an account, through one named token with one scope."""
+
+    account: Account
+    token_name: str
+    scope: str
+
+    @property
+    def can_write(self) -> bool:
+        return self.scope == "admin"
+
+
+@dataclass(slots=True)
+class Token:
+    id: str
+    name: str
+    scope: str
+    created_at: datetime
+
+
+@dataclass(slots=True)
+class NewToken:
+    token: Token
+    value: str  # the only time the plain token is available
+
+
+def require_write(principal: Principal) -> None:
+    if not principal.can_write:
+        raise Forbidden(
+            f"token {principal.token_name!r} has the {principal.scope!r} scope and cannot change "
+            "anything",
+            code="read_only_token",
+        )
+
+
+def _hash(value: str) -> str:
+    return hashlib.sha256(value.encode()).hexdigest()
+
+
+class Accounts:
+    def __init__(self, ctx: Context) -> None:
+        self._ctx = ctx
+
+    # -- platform operations (bootstrap, `hearth serve`): no principal ----------------------
+
+    async def create(self, name: str, subdomain: str | None = None) -> Account:
+        check_name("account", name)
+        check_name("subdomain", subdomain or name)
+        account = Account(new_id(), name, subdomain or name, now())
+        try:
+            async with self._ctx.store.write() as conn:
+                await conn.execute(
+                    accounts.insert().values(
+                        id=account.id,
+                        name=account.name,
+                        subdomain=account.subdomain,
+                        created_at=account.created_at,
+                    )
+                )
+        except IntegrityError:
+            raise Conflict(
+                f"an account named {name!r} or with subdomain {account.subdomain!r} exists",
+                code="account_exists",
+            ) from None
+        await self._ctx.publish([AccountCreated(account.id, account.subdomain)])
+        return account
+
+    async def get(self, name: str) -> Account:
+        async with self._ctx.store.read() as conn:
+            row = (await conn.execute(sa.select(accounts).where(accounts.c.name == name))).first()
+        if row is None:
+            raise NotFound(f"account {name!r} not found", code="account_not_found")
+        return Account(row.id, row.name, row.subdomain, row.created_at)
+
+    async def list(self) -> list[Account]:
+        async with self._ctx.store.read() as conn:
+            rows = await conn.execute(sa.select(accounts).order_by(accounts.c.name))
+        return [Account(r.id, r.name, r.subdomain, r.created_at) for r in rows]
+
+    async def issue_token(
+        self, account: str, name: str, scope: str = "admin", *, value: str | None = None
+    ) -> NewToken:
+        """A token for `account` without a principal (first start). `value` sets the token
+        itself (`HEARTH_BOOTSTRAP_TOKEN`); otherwise a random one is made."""
+        target = await self.get(account)
+        if value is not None and (not isinstance(value, str) or len(value) < _MIN_TOKEN_LENGTH):
+            raise Invalid(
+                f"a token must be at least {_MIN_TOKEN_LENGTH} characters", code="invalid_token"
+            )
+        return await self._insert(target.id, name, scope, value)
+
+    # -- operations of a principal ------------------------------------------------------------
+
+    async def authenticate(self, value: str) -> Principal:
+        if not isinstance(value, str) or not value:
+            raise Unauthorized("missing API token")
+        query = sa.select(tokens.c.name.label("token_name"), tokens.c.scope, *accounts.c).join(
+            accounts
+        )
+        async with self._ctx.store.read() as conn:
+            row = (await conn.execute(query.where(tokens.c.token_hash == _hash(value)))).first()
+        if row is None:
+            raise Unauthorized("invalid API token", code="invalid_token")
+        account = Account(row.id, row.name, row.subdomain, row.created_at)
+        return Principal(account, row.token_name, row.scope)
+
+    async def create_token(self, principal: Principal, name: str, scope: str) -> NewToken:
+        require_write(principal)
+        return await self._insert(principal.account.id, name, scope, None)
+
+    async def list_tokens(self, principal: Principal) -> list[Token]:
+        query = sa.select(tokens).where(tokens.c.account_id == principal.account.id)
+        async with self._ctx.store.read() as conn:
+            rows = await conn.execute(query.order_by(tokens.c.name))
+        return [Token(r.id, r.name, r.scope, r.created_at) for r in rows]
+
+    async def revoke_token(self, principal: Principal, name: str) -> None:
+        require_write(principal)
+        async with self._ctx.store.write() as conn:
+            result = await conn.execute(
+                tokens.delete().where(
+                    tokens.c.account_id == principal.account.id, tokens.c.name == name
+                )
+            )
+        if result.rowcount == 0:
+            raise NotFound(f"token {name!r} not found", code="token_not_found")
+        await self._ctx.publish([TokenRevoked(principal.account.id, name)])
+
+    async def _insert(self, account_id: str, name: str, scope: str, value: str | None) -> NewToken:
+        check_token_name(name)
+        if scope not in SCOPES:
+            raise Invalid(f"scope must be one of {', '.join(SCOPES)}", code="invalid_scope")
+        value = value or _PREFIX + secrets.token_urlsafe(32)
+        token = Token(new_id(), name, scope, now())
+        try:
+            async with self._ctx.store.write() as conn:
+                await conn.execute(
+                    tokens.insert().values(
+                        id=token.id,
+                        account_id=account_id,
+                        name=name,
+                        scope=scope,
+                        token_hash=_hash(value),
+                        created_at=token.created_at,
+                    )
+                )
+        except IntegrityError:
+            raise Conflict(f"a token named {name!r} exists", code="token_exists") from None
+        return NewToken(token, value)

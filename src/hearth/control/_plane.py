@@ -1,0 +1,55 @@
+"""The control plane: one object holding every domain operation, used by API, CLI and
+dashboard alike.
+
+    plane = ControlPlane(store, EventBus(), validate_version=runtime_validator)
+    principal = await plane.accounts.authenticate(token)
+    await plane.services.create(principal, "api")
+    version = await plane.versions.upload(principal, "api", "production", files=..., ...)
+    await plane.deployments.create(principal, "api", "production", {version.id: 100})
+
+Every operation of a principal sees only its account's rows: another account's service is
+not found (404), never forbidden. A `read` token can read everything in its account and change
+nothing (403).
+"""
+
+from __future__ import annotations
+
+from ..store import Store
+from ._accounts import Accounts
+from ._context import Context, ValidateVersion
+from ._deployments import Deployments
+from ._environments import Environments
+from ._events import EventBus
+from ._promotion import Promotion
+from ._routes import Routes
+from ._services import Services
+from ._settings import Secrets, Settings
+from ._versions import Versions
+
+__all__ = ["ControlPlane"]
+
+
+class ControlPlane:
+    def __init__(
+        self,
+        store: Store,
+        bus: EventBus | None = None,
+        *,
+        validate_version: ValidateVersion | None = None,
+        domain: str | None = None,
+    ) -> None:
+        """`validate_version` loads each new version before it is written (the runtime's
+        check; None accepts any code and records no startup time). `domain` is the platform
+        domain whose hostnames routes and custom domains may not claim."""
+        self.store = store
+        self.bus = bus if bus is not None else EventBus()
+        ctx = Context(store, self.bus, validate_version, domain.lower() if domain else None)
+        self.accounts = Accounts(ctx)
+        self.services = Services(ctx)
+        self.environments = Environments(ctx)
+        self.versions = Versions(ctx)
+        self.secrets = Secrets(ctx)
+        self.settings = Settings(ctx)
+        self.deployments = Deployments(ctx)
+        self.promotion = Promotion(ctx)
+        self.routes = Routes(ctx)

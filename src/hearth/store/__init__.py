@@ -1,0 +1,20 @@
+"""The store: the control database (SQLite or PostgreSQL), code bundles and encrypted secrets."""
+
+from ._bundles import Bundle, check_bundle, insert_bundle, load_bundle
+from ._engine import Store, open_store
+from ._secrets import KEY_FILE_ENV, SecretBox, insert_secret_set, load_secret_set
+from ._tables import metadata
+
+__all__ = [
+    "KEY_FILE_ENV",
+    "Bundle",
+    "SecretBox",
+    "Store",
+    "check_bundle",
+    "insert_bundle",
+    "insert_secret_set",
+    "load_bundle",
+    "load_secret_set",
+    "metadata",
+    "open_store",
+]

@@ -1,0 +1,81 @@
+"""Opening the store: SQLite by default or PostgreSQL, migrated on open, key file outside."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+
+from hearth.store import KEY_FILE_ENV, Store, metadata, open_store
+
+
+async def test_sqlite_is_the_default_in_the_data_directory_with_wal_and_foreign_keys(
+    tmp_path: Path,
+) -> None:
+    store = await open_store(None, tmp_path / "data")
+    try:
+        assert (tmp_path / "data" / "hearth.db").exists()
+        async with store.read() as conn:
+            assert (await conn.exec_driver_sql("PRAGMA journal_mode")).scalar() == "wal"
+            assert (await conn.exec_driver_sql("PRAGMA foreign_keys")).scalar() == 1
+    finally:
+        await store.close()
+
+
+async def test_the_migrations_create_exactly_the_tables_of_the_metadata(store: Store) -> None:
+    def diff(conn: sa.Connection) -> list:
+        return compare_metadata(MigrationContext.configure(conn), metadata)
+
+    async with store.read() as conn:
+        assert await conn.run_sync(diff) == []
+        version = (await conn.execute(sa.text("SELECT version_num FROM alembic_version"))).scalar()
+    assert version == "0001"
+
+
+async def test_opening_twice_migrates_once_and_keeps_data(
+    database_url: str | None, data_dir: Path, store: Store
+) -> None:
+    digest = await store.put_bundle({"entry.py": b"x = 1"}, "entry.py")
+    again = await open_store(database_url, data_dir)
+    try:
+        assert (await again.get_bundle(digest)).files == {"entry.py": b"x = 1"}
+    finally:
+        await again.close()
+
+
+async def test_the_secret_key_file_is_created_once_with_mode_0600(
+    store: Store, data_dir: Path, database_url: str | None
+) -> None:
+    key_file = data_dir / "secret.key"
+    assert key_file.stat().st_mode & 0o777 == 0o600
+    content = key_file.read_bytes()
+    again = await open_store(database_url, data_dir)
+    await again.close()
+    assert key_file.read_bytes() == content
+
+
+async def test_the_key_file_can_live_elsewhere(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    elsewhere = tmp_path / "keys" / "hearth.key"
+    elsewhere.parent.mkdir()
+    monkeypatch.setenv(KEY_FILE_ENV, str(elsewhere))
+    store = await open_store(None, tmp_path / "data")
+    await store.close()
+    assert elsewhere.exists() and not (tmp_path / "data" / "secret.key").exists()
+
+
+async def test_a_key_file_of_the_wrong_size_is_refused(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "secret.key").write_bytes(b"too short")
+    with pytest.raises(ValueError, match="32-byte key"):
+        await open_store(None, data)
+
+
+async def test_unknown_database_schemes_are_refused(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="unsupported database"):
+        await open_store("mysql://localhost/hearth", tmp_path)
