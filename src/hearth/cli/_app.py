@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from ._dev import dev
+from ._serve import serve
 
 app = typer.Typer(
     name="hearth",
@@ -22,6 +23,10 @@ def _root() -> None:
 app.command(
     epilog="Example: [bold]hearth dev examples/hello --port 8787[/]",
 )(dev)
+
+app.command(
+    epilog="Example: [bold]hearth serve --domain example.test --listen 0.0.0.0:80[/]",
+)(serve)
 
 
 def main() -> None:

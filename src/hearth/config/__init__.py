@@ -9,6 +9,7 @@ lacks are warnings (`WorkerConfig.warnings`), not errors. Every error is a Confi
 file, line and key.
 """
 
+from ._bundle import collect_bundle
 from ._dependencies import missing_dependencies
 from ._errors import ConfigError
 from ._load import find_config, list_environments, load_config
@@ -29,6 +30,7 @@ __all__ = [
     "Route",
     "ServiceBinding",
     "WorkerConfig",
+    "collect_bundle",
     "find_config",
     "list_environments",
     "load_config",

@@ -17,8 +17,9 @@ Receive = Callable[[], Awaitable[dict[str, Any]]]
 Send = Callable[[dict[str, Any]], Awaitable[None]]
 
 #: Decides which loaded version serves a request; a Response answers it directly
-#: (an unknown host, or `hearth dev`'s error page while the code does not load).
-Resolver = Callable[[Scope], "str | Response"]
+#: (an unknown host, or `hearth dev`'s error page while the code does not load); an awaitable
+#: of either is the slow path (a version that must be loaded first).
+Resolver = Callable[[Scope], "str | Response | Awaitable[str | Response]"]
 
 log = logging.getLogger("hearth.edge")
 
@@ -38,6 +39,8 @@ class EdgeApp:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
             target = self.resolve(scope)
+            if type(target) is not str and not isinstance(target, Response):
+                target = await target  # the slow path: e.g. a preview version loaded on demand
             if type(target) is str:
                 request = request_from_asgi(scope, receive)
                 try:

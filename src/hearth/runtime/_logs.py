@@ -100,3 +100,6 @@ def install_log_capture() -> None:
         root.addHandler(_handler)
         if root.level > logging.INFO or root.level == logging.NOTSET:
             root.setLevel(logging.INFO)
+            # Libraries that narrate every call at INFO would drown a worker's own lines.
+            for name in ("httpx", "httpcore", "alembic", "asyncio"):
+                logging.getLogger(name).setLevel(logging.WARNING)

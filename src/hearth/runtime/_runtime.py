@@ -24,7 +24,7 @@ from ._events import Event, FetchEvent, RpcEvent, ScheduledEvent
 from ._loader import Namespace
 from ._logs import install_log_capture
 from ._spec import VersionSpec
-from ._timing import run_timed
+from ._timing import CpuTimed
 from ._trace import TraceBus, TraceEvent
 
 #: How long `ctx.waitUntil` work may run after the response (Cloudflare: 30 s).
@@ -138,9 +138,23 @@ class InProcessRuntime:
         started = perf_counter()
         try:
             result = self._dispatch(loaded, event, ctx)
-            if type(result) is CoroutineType or inspect.isawaitable(result):
-                result, cpu = await run_timed(result)
-                trace.cpu_time_ms = cpu * 1000
+            if type(result) is CoroutineType:
+                # Take the first step by hand: most handlers finish without suspending, and
+                # then no timing wrapper is needed at all.
+                step_started = perf_counter()
+                try:
+                    suspended_on = result.send(None)
+                except StopIteration as done:
+                    trace.cpu_time_ms = (perf_counter() - step_started) * 1000
+                    result = done.value
+                else:
+                    timed = CpuTimed(result, suspended_on, perf_counter() - step_started)
+                    result = await timed
+                    trace.cpu_time_ms = timed.cpu * 1000
+            elif inspect.isawaitable(result):
+                timed = CpuTimed(result.__await__())
+                result = await timed
+                trace.cpu_time_ms = timed.cpu * 1000
             if trace.kind == "fetch":
                 if not isinstance(result, Response):
                     raise TypeError(
@@ -166,7 +180,9 @@ class InProcessRuntime:
         env = loaded.env
         kind = type(event)
         if kind is FetchEvent:
-            return self._call_handler(loaded, "fetch", (event.request, env, ctx), ctx)
+            cls, target, arity = loaded.handler_plans.get("fetch") or _plan_handler(loaded, "fetch")
+            args = (event.request, env, ctx)[:arity]
+            return target(*args) if cls is None else getattr(cls(ctx, env), target)(*args)
         if kind is ScheduledEvent:
             return self._call_handler(loaded, "scheduled", (event, env, ctx), ctx)
         if kind is RpcEvent:

@@ -1,10 +1,14 @@
-"""CPU time of one coroutine, counted only while it runs (not while it awaits I/O)."""
+"""CPU time of one coroutine, counted only while it runs (not while it awaits I/O).
+
+"CPU time" is the time the coroutine held the event loop, summed over its steps, measured with
+`perf_counter` (a vDSO call, ~60 ns, where `thread_time` is a ~750 ns syscall on these machines).
+On a single-threaded loop that is exactly the time a CPU limit must bound.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Generator
-from time import perf_counter as thread_time  # see module docstring
-from types import CoroutineType
+from time import perf_counter
 from typing import Any
 
 _NOTHING = object()
@@ -38,33 +42,22 @@ class CpuTimed:
             except BaseException as thrown:
                 error = thrown
         while True:
-            start = thread_time()
+            start = perf_counter()
             try:
                 if error is None:
                     yielded = inner.send(send_value)
                 else:
                     yielded = inner.throw(error)
             except StopIteration as done:
-                self.cpu += thread_time() - start
+                self.cpu += perf_counter() - start
                 return done.value
             except BaseException:
-                self.cpu += thread_time() - start
+                self.cpu += perf_counter() - start
                 raise
-            self.cpu += thread_time() - start
+            self.cpu += perf_counter() - start
             try:
                 send_value = yield yielded
                 error = None
             except BaseException as thrown:  # cancellation and friends go to the inner coroutine
                 send_value, error = None, thrown
 
-
-async def run_timed(call: Any) -> tuple[Any, float]:
-    """Await `call` and return (result, CPU seconds spent inside it)."""
-    inner = call if type(call) is CoroutineType else call.__await__()
-    start = thread_time()
-    try:
-        first = inner.send(None)
-    except StopIteration as done:  # finished without suspending: no wrapper needed
-        return done.value, thread_time() - start
-    timed = CpuTimed(inner, first, thread_time() - start)
-    return await timed, timed.cpu

@@ -1,0 +1,205 @@
+"""What the edge serves right now, in memory: hostnames and routes → environments →
+deployments → loaded versions. Changed only by change events from the control plane.
+
+A change is applied in two steps: first every version the new state needs is loaded into the
+runtime, then one assignment flips the environment (or one table call adds the hostname), so a
+request sees either the old configuration or the new one, never half of each, and a deployed
+version never takes its first request cold.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from ..control import CustomDomainView, EnvironmentView, RouteView, RoutingSnapshot, VersionView
+from ..fetch import Response
+from ..runtime import Runtime, VersionSpec
+from ._app import EdgeApp, Scope
+from ._deployments import DeployedVersion, LiveDeployment
+from ._hosts import request_host
+from ._routing import RoutingTable
+
+log = logging.getLogger("hearth.edge")
+
+#: Turns a stored version into something the runtime can load (bundle on disk, bindings).
+PrepareVersion = Callable[[VersionView, EnvironmentView], Awaitable[VersionSpec]]
+#: Reads one version of the store, for preview hostnames of versions that are not deployed.
+ReadVersion = Callable[[str], Awaitable[VersionView | None]]
+
+_PREVIEW = re.compile(r"v(\d+)\.(.+)")
+
+
+class LiveEnvironment:
+    """One environment as the edge serves it; `deployment` is swapped whole on a change."""
+
+    __slots__ = ("view", "deployment")
+
+    def __init__(self, view: EnvironmentView, deployment: LiveDeployment | None) -> None:
+        self.view = view
+        self.deployment = deployment
+
+
+def environment_hostname(view: EnvironmentView, domain: str) -> str:
+    base = f"{view.service}.{view.account_subdomain}.{domain}"
+    return base if view.environment == "production" else f"{view.environment}.{base}"
+
+
+class LiveEdge:
+    """The edge of `hearth serve`: an `EdgeApp` whose resolver reads this in-memory state."""
+
+    def __init__(
+        self, runtime: Runtime, domain: str, prepare: PrepareVersion, read_version: ReadVersion
+    ) -> None:
+        self.runtime = runtime
+        self.domain = domain.lower()
+        self.table = RoutingTable()
+        self.environments: dict[str, LiveEnvironment] = {}
+        self._hostnames: dict[str, str] = {}  # environment id → its generated hostname
+        self._preview_bases: dict[str, LiveEnvironment] = {}  # "<env>.<service>…" → env
+        self._custom_domains: dict[str, str] = {}  # domain id → hostname
+        self._prepare = prepare
+        self._read_version = read_version
+        self.app = EdgeApp(runtime, self.resolve)
+
+    # -- serving -------------------------------------------------------------------------
+
+    def resolve(self, scope: Scope) -> str | Response | Awaitable[str | Response]:
+        host = ""
+        for name, value in scope["headers"]:
+            if name == b"host":
+                host = value.decode("latin-1")
+                break
+        path = scope.get("raw_path") or scope["path"].encode()
+        query = scope["query_string"]
+        target = path.decode("latin-1") + ("?" + query.decode("latin-1") if query else "")
+        match = self.table.lookup(scope["scheme"], host, target)
+        if match is not None and match.target is not None:
+            deployment = match.target.deployment
+            if deployment is not None:
+                return deployment.pick(scope["headers"])
+            return _not_found(host)
+        if match is None:
+            preview = _PREVIEW.fullmatch(request_host(host) or "")
+            if preview is not None:
+                environment = self._preview_bases.get(preview.group(2))
+                if environment is not None:
+                    return self._preview(environment, int(preview.group(1)), host)
+        return _not_found(host)
+
+    async def _preview(
+        self, environment: LiveEnvironment, number: int, host: str
+    ) -> str | Response:
+        """A version's own hostname: loaded on first request unless it is deployed already."""
+        version_id = environment.view.version_ids.get(number)
+        if version_id is None:
+            return _not_found(host)
+        if not self.runtime.is_loaded(version_id):
+            version = await self._read_version(version_id)
+            if version is None:
+                return _not_found(host)
+            await self.runtime.load(await self._prepare(version, environment.view))
+        return version_id
+
+    # -- applying changes ------------------------------------------------------------------
+
+    async def apply_snapshot(self, snapshot: RoutingSnapshot) -> None:
+        for view in snapshot.environments:
+            try:
+                await self.apply_environment(view)
+            except Exception:  # one broken environment must not keep the others offline
+                log.exception("environment %s could not be loaded", view.environment_id)
+        for route in snapshot.routes:
+            self.apply_route(route)
+        for domain in snapshot.custom_domains:
+            self.apply_custom_domain(domain)
+
+    async def apply_environment(self, view: EnvironmentView) -> None:
+        """Load what the environment's deployment needs, then flip it live."""
+        deployment = None
+        if view.deployment_id is not None:
+            for version in view.deployed.values():
+                if not self.runtime.is_loaded(version.id):
+                    await self.runtime.load(await self._prepare(version, view))
+            deployment = LiveDeployment(
+                view.deployment_id,
+                view.service,
+                tuple(
+                    DeployedVersion(vid, view.deployed[vid].number, int(pct))
+                    for vid, pct in view.split
+                ),
+            )
+        live = self.environments.get(view.environment_id)
+        if live is None:
+            live = self.environments[view.environment_id] = LiveEnvironment(view, deployment)
+            retired: set[str] = set()
+        else:
+            retired = set(live.view.deployed) - set(view.deployed)
+            live.view, live.deployment = view, deployment
+        self._set_hostnames(live)
+        for version_id in retired:  # no request can pick them any more
+            await self.runtime.unload(version_id)
+
+    def remove_environment(self, environment_id: str) -> None:
+        live = self.environments.pop(environment_id, None)
+        if live is None:
+            return
+        live.deployment = None  # routes still pointing here now answer 404
+        self._drop_hostnames(environment_id)
+
+    def apply_route(self, route: RouteView, removed: bool = False) -> None:
+        if removed:
+            self.table.remove_route(route.id)
+            return
+        target = None
+        if route.environment_id is not None:
+            target = self.environments.get(route.environment_id)
+            if target is None:
+                return
+        self.table.add_route(route.id, route.pattern, target)
+
+    def apply_custom_domain(self, domain: CustomDomainView, removed: bool = False) -> None:
+        old = self._custom_domains.pop(domain.id, None)
+        if old is not None:
+            self.table.remove_hostname(old)
+        target = self.environments.get(domain.environment_id)
+        if removed or target is None:
+            return
+        self._custom_domains[domain.id] = self.table.set_hostname(
+            domain.hostname, target, custom_domain=True
+        )
+
+    def _set_hostnames(self, live: LiveEnvironment) -> None:
+        view = live.view
+        hostname = environment_hostname(view, self.domain)
+        if self._hostnames.get(view.environment_id) != hostname:
+            self._drop_hostnames(view.environment_id)
+        if view.private:  # reached only through bindings: no hostname, no previews
+            self._drop_hostnames(view.environment_id)
+            return
+        self._hostnames[view.environment_id] = self.table.set_hostname(hostname, live)
+        base = f"{view.environment}.{view.service}.{view.account_subdomain}.{self.domain}"
+        self._preview_bases[base] = live
+
+    def _drop_hostnames(self, environment_id: str) -> None:
+        hostname = self._hostnames.pop(environment_id, None)
+        if hostname is not None:
+            self.table.remove_hostname(hostname)
+        for base, live in list(self._preview_bases.items()):
+            if live.view.environment_id == environment_id:
+                del self._preview_bases[base]
+
+
+def _not_found(host: str) -> Response:
+    return Response(f"No worker is served at {host or 'this host'}\n", status=404)
+
+
+def describe(edge: LiveEdge) -> dict[str, Any]:
+    """A summary for health checks and logs."""
+    return {
+        "environments": len(edge.environments),
+        "hostnames": edge.table.hostname_count,
+        "routes": edge.table.route_count,
+    }

@@ -1,0 +1,141 @@
+"""`hearth serve`: the whole platform on one machine, in one process.
+
+Composition only: the store, the control plane (the only writer), the runtime, the edge's live
+state (changed by the control plane's events, never by polling), the API and the two listeners.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..control import (
+    ControlError,
+    ControlPlane,
+    CustomDomainChanged,
+    CustomDomainView,
+    DeploymentChanged,
+    EnvironmentCreated,
+    EnvironmentDeleted,
+    EnvironmentRenamed,
+    Event,
+    EventBus,
+    RouteChanged,
+    RouteView,
+    ServiceChanged,
+    ServiceDeleted,
+    VersionCreated,
+    environment_runtime_view,
+    snapshot_routing,
+    version_runtime_view,
+)
+from ..edge._live import LiveEdge
+from ..fetch import aclose_client
+from ..runtime import InProcessRuntime
+from ..store import Store, open_store
+from ._versions import BundleFolders, VersionLoader
+
+log = logging.getLogger("hearth.server")
+
+BOOTSTRAP_TOKEN_ENV = "HEARTH_BOOTSTRAP_TOKEN"
+
+
+@dataclass(slots=True)
+class Settings:
+    data_dir: Path = Path(".hearth-data")
+    database: str | None = None  # postgresql://… ; None: SQLite in data_dir
+    listen: tuple[str, int] = ("0.0.0.0", 8787)
+    admin_listen: tuple[str, int] = ("127.0.0.1", 8788)
+    domain: str = "localhost"
+    account: str = "main"
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class Bootstrap:
+    """What the first start made: shown once, as the token is never stored in clear."""
+
+    account: str
+    token: str | None
+
+
+class Node:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.store: Store | None = None
+        self.bus = EventBus()
+        self.runtime = InProcessRuntime(platform=self)
+        self.plane: ControlPlane | None = None
+        self.edge: LiveEdge | None = None
+
+    async def start(self) -> Bootstrap:
+        settings = self.settings
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        self.store = store = await open_store(settings.database, settings.data_dir)
+        loader = VersionLoader(store, self.runtime, BundleFolders(settings.data_dir / "bundles"))
+        self.plane = ControlPlane(
+            store, self.bus, validate_version=loader.validate, domain=settings.domain
+        )
+        self.edge = LiveEdge(
+            self.runtime,
+            settings.domain,
+            loader.prepare,
+            lambda version_id: version_runtime_view(store, version_id),
+        )
+        self.edge.app.on_shutdown.append(aclose_client)
+        await self.edge.apply_snapshot(await snapshot_routing(store))
+        self.bus.subscribe(self._apply)
+        return await self._bootstrap()
+
+    async def stop(self) -> None:
+        if self.store is not None:
+            await self.store.close()
+
+    async def _bootstrap(self) -> Bootstrap:
+        """First start: the account and its first admin token (`HEARTH_BOOTSTRAP_TOKEN`)."""
+        assert self.plane is not None
+        name = self.settings.account
+        try:
+            await self.plane.accounts.get(name)
+        except ControlError:
+            await self.plane.accounts.create(name)
+            value = os.environ.get(BOOTSTRAP_TOKEN_ENV) or None
+            token = await self.plane.accounts.issue_token(name, "bootstrap", "admin", value=value)
+            return Bootstrap(name, token.value)
+        return Bootstrap(name, None)
+
+    async def _apply(self, event: Event) -> None:
+        """Bring the edge up to date with one committed change (awaited by the mutation)."""
+        assert self.edge is not None and self.store is not None
+        edge = self.edge
+        if isinstance(event, DeploymentChanged | EnvironmentCreated | EnvironmentRenamed):
+            await self._refresh(event.environment_id)
+        elif isinstance(event, VersionCreated):
+            await self._refresh(event.environment_id)  # its preview hostname exists now
+        elif isinstance(event, EnvironmentDeleted):
+            edge.remove_environment(event.environment_id)
+        elif isinstance(event, ServiceDeleted):
+            for environment_id in event.environment_ids:
+                edge.remove_environment(environment_id)
+        elif isinstance(event, ServiceChanged):
+            for environment_id in event.environment_ids:
+                await self._refresh(environment_id)
+        elif isinstance(event, RouteChanged):
+            view = RouteView(event.route_id, event.account, event.pattern, event.environment_id)
+            edge.apply_route(view, removed=event.removed)
+        elif isinstance(event, CustomDomainChanged):
+            view = CustomDomainView(
+                event.domain_id, event.account, event.hostname, event.environment_id
+            )
+            edge.apply_custom_domain(view, removed=event.removed)
+
+    async def _refresh(self, environment_id: str) -> None:
+        assert self.edge is not None and self.store is not None
+        view = await environment_runtime_view(self.store, environment_id)
+        if view is None:
+            self.edge.remove_environment(environment_id)
+        else:
+            await self.edge.apply_environment(view)

@@ -1,0 +1,115 @@
+"""From stored versions to loadable `VersionSpec`s: bundles on disk, bindings on `env`.
+
+Bundles are written once per digest under `<data_dir>/bundles/<digest>/` (content-addressed,
+like the store), so every version sharing code shares the folder while keeping its own module
+namespace in the runtime.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import uuid
+from pathlib import Path
+from typing import Any
+
+from ..control import EnvironmentView, VersionDraft, VersionView
+from ..runtime import BindingSpec, Runtime, VersionSpec
+from ..store import Store
+from ..store._bundles import manifest_of
+
+
+class BundleFolders:
+    """Materialises bundles as folders the runtime imports from."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        root.mkdir(parents=True, exist_ok=True)
+
+    def path(self, digest: str) -> Path:
+        return self.root / digest
+
+    def write(self, digest: str, files: dict[str, bytes]) -> Path:
+        target = self.path(digest)
+        if target.is_dir():
+            return target
+        scratch = self.root / f".{digest}.{uuid.uuid4().hex}"
+        for name, data in files.items():
+            path = scratch / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+        try:
+            os.rename(scratch, target)  # atomic: a folder is either whole or absent
+        except OSError:  # another writer won the race with the same content
+            shutil.rmtree(scratch, ignore_errors=True)
+        return target
+
+
+def bundle_digest(files: dict[str, bytes], main_module: str) -> str:
+    manifest, _ = manifest_of(files, main_module)
+    return hashlib.sha256(manifest.encode()).hexdigest()
+
+
+def binding_specs(
+    vars: dict[str, Any], secrets: dict[str, str], bindings: list[dict[str, Any]]
+) -> tuple[BindingSpec, ...]:
+    specs = [
+        BindingSpec(name, "text" if isinstance(value, str) else "json", value)
+        for name, value in vars.items()
+    ]
+    specs += [BindingSpec(name, "secret", value) for name, value in secrets.items()]
+    for binding in bindings:
+        settings = {k: v for k, v in binding.items() if k not in ("name", "type")}
+        specs.append(BindingSpec(binding["name"], binding["type"], settings=settings))
+    return tuple(specs)
+
+
+class VersionLoader:
+    """Prepares versions for the runtime: the edge's `prepare` and the control plane's
+    `validate_version` hook (a version is loaded once before it is stored)."""
+
+    def __init__(self, store: Store, runtime: Runtime, bundles: BundleFolders) -> None:
+        self.store = store
+        self.runtime = runtime
+        self.bundles = bundles
+
+    async def prepare(self, version: VersionView, environment: EnvironmentView) -> VersionSpec:
+        root = self.bundles.path(version.bundle_digest)
+        if not root.is_dir():
+            bundle = await self.store.get_bundle(version.bundle_digest)
+            root = self.bundles.write(version.bundle_digest, bundle.files)
+        return VersionSpec(
+            id=version.id,
+            script_name=environment.service,
+            environment=environment.environment,
+            root=root,
+            main_module=version.main_module,
+            compatibility_date=version.compatibility_date,
+            compatibility_flags=tuple(version.compatibility_flags),
+            bindings=binding_specs(version.vars, version.secrets, version.bindings),
+            number=version.number,
+            tag=version.tag,
+            created_on=version.created_at.isoformat(),
+        )
+
+    async def validate(self, draft: VersionDraft) -> float:
+        """Load the draft as the runtime will serve it; its load error rejects the upload.
+
+        The draft is unloaded again: it has no number or tag yet (its version metadata would
+        be wrong), and the edge loads it whole when a deployment needs it."""
+        root = self.bundles.write(bundle_digest(draft.files, draft.main_module), draft.files)
+        spec = VersionSpec(
+            id=draft.id,
+            script_name=draft.service,
+            environment=draft.environment,
+            root=root,
+            main_module=draft.main_module,
+            compatibility_date=draft.compatibility_date,
+            compatibility_flags=tuple(draft.compatibility_flags),
+            bindings=binding_specs(draft.vars, draft.secrets, draft.bindings),
+        )
+        try:
+            return await self.runtime.load(spec)
+        finally:
+            await self.runtime.unload(spec.id)
