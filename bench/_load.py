@@ -60,7 +60,7 @@ def wait_until_serving(port: int, process: subprocess.Popen, timeout: float = 30
 def serving(args: list[str]) -> Iterator[int]:
     """Start a server process whose command line takes the port as `{port}`."""
     port = free_port()
-    command = [part.replace("{port}", str(port)) for part in args]
+    command = _pinned(SERVER_CPU) + [part.replace("{port}", str(port)) for part in args]
     process = subprocess.Popen(
         command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
@@ -78,7 +78,7 @@ def serving(args: list[str]) -> Iterator[int]:
 def wrk(url: str, seconds: float = 5, connections: int = 64) -> float:
     """Requests per second that wrk measured (one thread: the other core serves)."""
     result = subprocess.run(
-        [ensure_wrk(), "-t1", f"-c{connections}", f"-d{seconds}s", url],
+        _pinned(LOAD_CPU) + [ensure_wrk(), "-t1", f"-c{connections}", f"-d{seconds}s", url],
         capture_output=True,
         text=True,
         check=True,
@@ -91,3 +91,13 @@ def wrk(url: str, seconds: float = 5, connections: int = 64) -> float:
 
 
 PYTHON = sys.executable
+
+# One core serves, the other generates load: the two sides of a comparison then compete for
+# the machine in the same way (taskset is in util-linux; without it nothing is pinned).
+SERVER_CPU, LOAD_CPU = 1, 0
+
+
+def _pinned(cpu: int) -> list[str]:
+    if shutil.which("taskset") and (os.cpu_count() or 1) > cpu:
+        return ["taskset", "-c", str(cpu)]
+    return []

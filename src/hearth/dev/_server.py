@@ -113,9 +113,9 @@ def print_trace(out: Callable[..., Any], trace: TraceEvent) -> None:
             highlight=False,
         )
     elif trace.kind == "rpc":
-        out(f"  ↳ {trace.script_name}.{trace.rpc_method}() ({trace.wall_time_ms:.2f} ms)")
+        out(f"  ↳ {trace.script_name}.{trace.event.method}() ({trace.wall_time_ms:.2f} ms)")
     else:
-        out(f"{trace.kind} {trace.cron or ''} - {trace.outcome}")
+        out(f"{trace.kind} {getattr(trace.event, 'cron', '')} - {trace.outcome}")
     for entry in trace.logs:
         style = _LEVEL_STYLE.get(entry["level"], "")
         text = " ".join(str(part) for part in entry["message"])

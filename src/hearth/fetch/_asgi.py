@@ -133,7 +133,11 @@ async def send_response(response: Response, send: Send, *, head: bool = False) -
     """Send `response` as ASGI http.response.start / http.response.body messages."""
     if response._type == "error":
         raise TypeError("Response.error() cannot be sent to a client.")
-    content, stream = response._take_body()
+    if response._stream is None and not response._used:  # bytes in memory: the common case
+        response._used = True
+        content, stream = response._content, None
+    else:
+        content, stream = response._take_body()
     headers = response._raw_headers()
     status = response._status
     if stream is None:

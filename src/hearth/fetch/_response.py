@@ -19,6 +19,7 @@ STATUS_RANGE = (
     "Responses may only be constructed with status codes in the range 200 to 599, inclusive."
 )
 NULL_BODY_STATUSES = frozenset({101, 204, 205, 304})
+_ENCODED_TYPES: dict[str, bytes] = {}  # default content types, encoded once
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 # Workers (unlike browsers) default statusText to the reason phrase; a dict beats HTTPStatus().
 _PHRASES = {status.value: status.phrase for status in HTTPStatus}
@@ -219,8 +220,12 @@ class Response(Body):
         """Header lines as lower-case bytes, without building a Headers nobody asked for."""
         if self._headers is not None:
             return self._headers.raw
-        if self._default_type is not None:
-            return [(b"content-type", self._default_type.encode("latin-1"))]
+        default_type = self._default_type
+        if default_type is not None:
+            encoded = _ENCODED_TYPES.get(default_type)
+            if encoded is None:
+                encoded = _ENCODED_TYPES[default_type] = default_type.encode("latin-1")
+            return [(b"content-type", encoded)]
         return []
 
     # -- copies -------------------------------------------------------------------------

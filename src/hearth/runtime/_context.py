@@ -3,38 +3,82 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import time
 from collections.abc import Awaitable
 from contextvars import ContextVar
+from time import perf_counter
 from typing import Any
-
-from ._trace import TraceEvent
 
 #: Set for the duration of an invocation; bindings read it for depth and trace linking.
 current_invocation: ContextVar[ExecutionContext | None] = ContextVar(
     "hearth_invocation", default=None
 )
 
+_trace_ids = itertools.count(1)
+# perf_counter is cheaper than time.time() per request; the offset turns one into the other.
+_EPOCH_OFFSET = time.time() - perf_counter()
+
 
 class ExecutionContext:
     """`ctx` of a fetch/RPC/scheduled handler (Cloudflare's ExecutionContext).
 
-    It is also the runtime's book-keeping of the invocation (its trace event, pending
-    `waitUntil` work, binding call depth): one object per request instead of two, as this is
-    on the path of every request.
+    It is also the runtime's whole record of the invocation — what ran, its logs, exceptions,
+    outcome and timings, pending `waitUntil` work, binding call depth — so a request creates one
+    object, and a `TraceEvent` view of it only when somebody subscribes to traces.
     """
 
-    __slots__ = ("props", "trace", "env", "depth", "pending", "_partial")
+    # No __slots__ on purpose: the fields most invocations never touch live as class-level
+    # defaults, so creating a context stores only what every invocation has.
+    entrypoint: str | None = None
+    status: int | None = None
+    outcome = "ok"
+    logs: list[dict[str, Any]] | None = None
+    exceptions: list[dict[str, Any]] | None = None
+    wall_time_ms = 0.0
+    cpu_time_ms = 0.0
+    pending: list[asyncio.Future[Any]] | None = None
+    _partial: dict[str, str] | None = None  # level → unfinished printed line
+    _trace_id: int | None = None
+    _props: dict[str, Any] | None = None
 
     def __init__(
-        self, trace: TraceEvent, env: Any, depth: int, props: dict[str, Any] | None = None
+        self,
+        version: Any,  # the VersionSpec that runs
+        kind: str,  # "fetch", "rpc", "scheduled", "alarm"
+        event: Any,
+        env: Any,
+        parent: ExecutionContext | None,
+        props: dict[str, Any] | None = None,
     ) -> None:
-        self.props = props or {}
-        self.trace = trace
         self.env = env
-        self.depth = depth
-        self.pending: list[asyncio.Future[Any]] | None = None
-        self._partial: dict[str, str] | None = None  # level → unfinished printed line
+        self.depth = 1 if parent is None else parent.depth + 1
+        self.version = version
+        self.kind = kind
+        self.event = event
+        self.parent = parent
+        self.started = perf_counter()
+        if props is not None:
+            self._props = props
+
+    @property
+    def props(self) -> dict[str, Any]:
+        """Cloudflare's `ctx.props`: what the binding that called this worker passed along."""
+        if self._props is None:
+            self._props = {}
+        return self._props
+
+    @property
+    def timestamp(self) -> float:
+        """When the invocation started, in seconds since the epoch."""
+        return _EPOCH_OFFSET + self.started
+
+    @property
+    def trace_id(self) -> int:
+        """Numbered on first use: only invocations that are linked or reported need one."""
+        if self._trace_id is None:
+            self._trace_id = next(_trace_ids)
+        return self._trace_id
 
     def waitUntil(self, awaitable: Awaitable[Any]) -> None:  # noqa: N802 - Cloudflare's name
         future = asyncio.ensure_future(awaitable)
@@ -51,9 +95,17 @@ class ExecutionContext:
     pass_through_on_exception = passThroughOnException
 
     def log(self, level: str, message: str) -> None:
-        self.trace.logs.append(
-            {"message": [message], "level": level, "timestamp": int(time.time() * 1000)}
-        )
+        entry = {"message": [message], "level": level, "timestamp": int(time.time() * 1000)}
+        if self.logs is None:
+            self.logs = [entry]
+        else:
+            self.logs.append(entry)
+
+    def record_exception(self, record: dict[str, Any]) -> None:
+        if self.exceptions is None:
+            self.exceptions = [record]
+        else:
+            self.exceptions.append(record)
 
     def write(self, level: str, text: str) -> None:
         """Printed text: every complete line becomes one log entry."""

@@ -25,7 +25,7 @@ from ._loader import Namespace
 from ._logs import install_log_capture
 from ._spec import VersionSpec
 from ._timing import CpuTimed
-from ._trace import TraceBus, TraceEvent
+from ._trace import TraceBus
 
 #: How long `ctx.waitUntil` work may run after the response (Cloudflare: 30 s).
 WAIT_UNTIL_GRACE_SECONDS = 30.0
@@ -130,14 +130,25 @@ class InProcessRuntime:
         loaded = self._versions.get(version_id)
         if loaded is None:
             raise VersionNotLoaded(version_id)
-        parent = current_invocation.get()
-        trace = _trace_for(loaded.spec, event, parent)
-        ctx = ExecutionContext(trace, loaded.env, 1 if parent is None else parent.depth + 1, props)
+        event_type = type(event)
+        ctx = ExecutionContext(
+            loaded.spec, _KINDS[event_type], event, loaded.env, current_invocation.get(), props
+        )
+        if event_type is RpcEvent:
+            ctx.entrypoint = event.entrypoint
         token = current_invocation.set(ctx)
         loaded.active += 1
-        started = perf_counter()
         try:
-            result = self._dispatch(loaded, event, ctx)
+            if event_type is FetchEvent:  # the hot path, without a call to _dispatch
+                plan = loaded.handler_plans.get("fetch") or _plan_handler(loaded, "fetch")
+                cls, target, arity = plan
+                args = (event.request, loaded.env, ctx)[:arity]
+                if cls is None:
+                    result = target(*args)
+                else:
+                    result = getattr(cls(ctx, loaded.env), target)(*args)
+            else:
+                result = self._dispatch(loaded, event, ctx)
             if type(result) is CoroutineType:
                 # Take the first step by hand: most handlers finish without suspending, and
                 # then no timing wrapper is needed at all.
@@ -145,44 +156,43 @@ class InProcessRuntime:
                 try:
                     suspended_on = result.send(None)
                 except StopIteration as done:
-                    trace.cpu_time_ms = (perf_counter() - step_started) * 1000
+                    ctx.cpu_time_ms = (perf_counter() - step_started) * 1000
                     result = done.value
                 else:
                     timed = CpuTimed(result, suspended_on, perf_counter() - step_started)
                     result = await timed
-                    trace.cpu_time_ms = timed.cpu * 1000
+                    ctx.cpu_time_ms = timed.cpu * 1000
             elif inspect.isawaitable(result):
                 timed = CpuTimed(result.__await__())
                 result = await timed
-                trace.cpu_time_ms = timed.cpu * 1000
-            if trace.kind == "fetch":
+                ctx.cpu_time_ms = timed.cpu * 1000
+            if event_type is FetchEvent:
                 if not isinstance(result, Response):
                     raise TypeError(
                         "The fetch handler must return a Response, but it returned "
                         f"{type(result).__name__}"
                     )
-                trace.status = result.status
+                ctx.status = result.status
             return result
         except BaseException as error:
-            trace.outcome = "canceled" if isinstance(error, asyncio.CancelledError) else "exception"
-            trace.exceptions.append(_exception_record(error))
+            ctx.outcome = "canceled" if isinstance(error, asyncio.CancelledError) else "exception"
+            ctx.record_exception(_exception_record(error))
             raise
         finally:
-            trace.wall_time_ms = (perf_counter() - started) * 1000
+            ctx.wall_time_ms = (perf_counter() - ctx.started) * 1000
             current_invocation.reset(token)
-            ctx.flush_logs()
+            if ctx._partial:
+                ctx.flush_logs()
             if ctx.pending:
                 asyncio.ensure_future(self._settle(loaded, ctx))
             else:
-                self._release(loaded, trace)
+                loaded.active -= 1
+                if loaded.retired or self.trace_bus.subscribers:
+                    self._release(loaded, ctx)
 
     def _dispatch(self, loaded: LoadedVersion, event: Event, ctx: ExecutionContext) -> Any:
         env = loaded.env
         kind = type(event)
-        if kind is FetchEvent:
-            cls, target, arity = loaded.handler_plans.get("fetch") or _plan_handler(loaded, "fetch")
-            args = (event.request, env, ctx)[:arity]
-            return target(*args) if cls is None else getattr(cls(ctx, env), target)(*args)
         if kind is ScheduledEvent:
             return self._call_handler(loaded, "scheduled", (event, env, ctx), ctx)
         if kind is RpcEvent:
@@ -215,28 +225,22 @@ class InProcessRuntime:
             future.cancel()
         for future in done:
             if not future.cancelled() and future.exception() is not None:
-                ctx.trace.exceptions.append(_exception_record(future.exception()))
+                ctx.record_exception(_exception_record(future.exception()))
         ctx.flush_logs()
-        self._release(loaded, ctx.trace)
-
-    def _release(self, loaded: LoadedVersion, trace: TraceEvent) -> None:
-        """The invocation is over: report it, and let a retired version go when idle."""
         loaded.active -= 1
+        self._release(loaded, ctx)
+
+    def _release(self, loaded: LoadedVersion, ctx: ExecutionContext) -> None:
+        """The invocation is over (`active` already counted down): report it, and let a
+        retired version go once idle."""
         if loaded.retired and loaded.active == 0:
             loaded.namespace.discard()
-        if self.trace_bus._subscribers:
-            self.trace_bus.publish(trace)
+        if self.trace_bus.subscribers:
+            self.trace_bus.publish(ctx)
 
 
 _NOT_RPC = frozenset({"fetch", "scheduled", "alarm", "queue", "trace", "dup", "constructor"})
 _NOT_RPC |= frozenset(dir(WorkerEntrypoint))
-
-
-def _trace_for(spec: VersionSpec, event: Event, parent: ExecutionContext | None) -> TraceEvent:
-    parent_id = None if parent is None else parent.trace.id
-    kind = _KINDS[type(event)]
-    entrypoint = event.entrypoint if kind == "rpc" else None
-    return TraceEvent(spec, kind, event, int(time() * 1000), parent_id, entrypoint)
 
 
 _KINDS = {FetchEvent: "fetch", RpcEvent: "rpc", ScheduledEvent: "scheduled"}

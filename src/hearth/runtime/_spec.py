@@ -30,6 +30,7 @@ class VersionSpec:
     root: Path  # the bundle's folder: the main module's folder, on the version's import path
     main_module: str  # path relative to `root`, e.g. "entry.py" or "app/main.py"
     environment: str = "production"
+    account: str = "local"  # the isolation boundary: bindings reach only this account's services
     compatibility_date: str | None = None
     compatibility_flags: tuple[str, ...] = ()
     bindings: tuple[BindingSpec, ...] = ()

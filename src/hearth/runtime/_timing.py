@@ -60,4 +60,3 @@ class CpuTimed:
                 error = None
             except BaseException as thrown:  # cancellation and friends go to the inner coroutine
                 send_value, error = None, thrown
-

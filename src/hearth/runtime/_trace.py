@@ -2,62 +2,39 @@
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-_ids = itertools.count(1)
+if TYPE_CHECKING:
+    from ._context import ExecutionContext
 
 
 class TraceEvent:
-    """What happened in one invocation. Serialised only when somebody looks (`to_dict`)."""
+    """What happened in one invocation: a read-only view of its `ExecutionContext`,
+    made only when a subscriber is listening, and serialised only when asked (`to_dict`)."""
 
-    __slots__ = (
-        "id",
-        "parent_id",
-        "version",
-        "kind",
-        "entrypoint",
-        "event",
-        "event_timestamp",
-        "status",
-        "outcome",
-        "logs",
-        "exceptions",
-        "wall_time_ms",
-        "cpu_time_ms",
+    __slots__ = ("_ctx",)
+
+    def __init__(self, ctx: ExecutionContext) -> None:
+        self._ctx = ctx
+
+    id = property(lambda self: self._ctx.trace_id)
+    parent_id = property(
+        lambda self: None if self._ctx.parent is None else self._ctx.parent.trace_id
     )
-
-    def __init__(
-        self,
-        version: Any,  # the VersionSpec that ran
-        kind: str,  # "fetch", "rpc", "scheduled", "alarm"
-        event: Any,  # the FetchEvent / RpcEvent / ScheduledEvent delivered
-        event_timestamp: int,
-        parent_id: int | None = None,
-        entrypoint: str | None = None,
-    ) -> None:
-        self.id = next(_ids)
-        self.parent_id = parent_id
-        self.version = version
-        self.kind = kind
-        self.entrypoint = entrypoint
-        self.event = event
-        self.event_timestamp = event_timestamp
-        self.status: int | None = None
-        self.outcome = "ok"
-        self.logs: list[dict[str, Any]] = []
-        self.exceptions: list[dict[str, Any]] = []
-        self.wall_time_ms = 0.0
-        self.cpu_time_ms = 0.0
-
-    @property
-    def script_name(self) -> str:
-        return self.version.script_name
-
-    @property
-    def environment(self) -> str:
-        return self.version.environment
+    version = property(lambda self: self._ctx.version)
+    kind = property(lambda self: self._ctx.kind)
+    event = property(lambda self: self._ctx.event)
+    entrypoint = property(lambda self: self._ctx.entrypoint)
+    status = property(lambda self: self._ctx.status)
+    outcome = property(lambda self: self._ctx.outcome)
+    logs = property(lambda self: self._ctx.logs or [])
+    exceptions = property(lambda self: self._ctx.exceptions or [])
+    wall_time_ms = property(lambda self: self._ctx.wall_time_ms)
+    cpu_time_ms = property(lambda self: self._ctx.cpu_time_ms)
+    event_timestamp = property(lambda self: int(self._ctx.timestamp * 1000))
+    script_name = property(lambda self: self._ctx.version.script_name)
+    environment = property(lambda self: self._ctx.version.environment)
 
     @property
     def request(self) -> Any:
@@ -82,13 +59,14 @@ class TraceEvent:
             event = {"cron": self.event.cron, "scheduledTime": self.event.scheduled_time}
         else:
             event = {"scheduledTime": self.event.scheduled_time}
+        version = self.version
         return {
             "id": self.id,
             "parentId": self.parent_id,
             "outcome": self.outcome,
-            "scriptName": self.version.script_name,
-            "environment": self.version.environment,
-            "scriptVersion": {"id": self.version.id},
+            "scriptName": version.script_name,
+            "environment": version.environment,
+            "scriptVersion": {"id": version.id},
             "entrypoint": self.entrypoint,
             "eventTimestamp": self.event_timestamp,
             "event": event,
@@ -109,19 +87,20 @@ class TraceBus:
     bounded buffer, so it can never slow the worker that produced the event.
     """
 
-    __slots__ = ("_subscribers",)
+    __slots__ = ("subscribers",)
 
     def __init__(self) -> None:
-        self._subscribers: list[TraceSubscriber] = []
+        self.subscribers: list[TraceSubscriber] = []
 
     def subscribe(self, subscriber: TraceSubscriber) -> Callable[[], None]:
-        self._subscribers.append(subscriber)
-        return lambda: self._subscribers.remove(subscriber)
+        self.subscribers.append(subscriber)
+        return lambda: self.subscribers.remove(subscriber)
 
     @property
     def active(self) -> bool:
-        return bool(self._subscribers)
+        return bool(self.subscribers)
 
-    def publish(self, event: TraceEvent) -> None:
-        for subscriber in self._subscribers:
+    def publish(self, ctx: ExecutionContext) -> None:
+        event = TraceEvent(ctx)
+        for subscriber in self.subscribers:
             subscriber(event)
