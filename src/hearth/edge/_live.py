@@ -57,6 +57,8 @@ class LiveEdge:
         self.domain = domain.lower()
         self.table = RoutingTable()
         self.environments: dict[str, LiveEnvironment] = {}
+        # (account id, service, environment) → environment: what service bindings resolve
+        self.by_name: dict[tuple[str, str, str], LiveEnvironment] = {}
         self._hostnames: dict[str, str] = {}  # environment id → its generated hostname
         self._preview_bases: dict[str, LiveEnvironment] = {}  # "<env>.<service>…" → env
         self._custom_domains: dict[str, str] = {}  # domain id → hostname
@@ -106,6 +108,12 @@ class LiveEdge:
     # -- applying changes ------------------------------------------------------------------
 
     async def apply_snapshot(self, snapshot: RoutingSnapshot) -> None:
+        # Register every environment before loading any: a version's service bindings check
+        # that their targets exist while it loads.
+        for view in snapshot.environments:
+            if view.environment_id not in self.environments:
+                live = self.environments[view.environment_id] = LiveEnvironment(view, None)
+                self.by_name[_name_key(view)] = live
         for view in snapshot.environments:
             try:
                 await self.apply_environment(view)
@@ -137,7 +145,9 @@ class LiveEdge:
             retired: set[str] = set()
         else:
             retired = set(live.view.deployed) - set(view.deployed)
+            self.by_name.pop(_name_key(live.view), None)  # a rename changes the key
             live.view, live.deployment = view, deployment
+        self.by_name[_name_key(view)] = live
         self._set_hostnames(live)
         for version_id in retired:  # no request can pick them any more
             await self.runtime.unload(version_id)
@@ -147,6 +157,8 @@ class LiveEdge:
         if live is None:
             return
         live.deployment = None  # routes still pointing here now answer 404
+        if self.by_name.get(_name_key(live.view)) is live:
+            del self.by_name[_name_key(live.view)]
         self._drop_hostnames(environment_id)
 
     def apply_route(self, route: RouteView, removed: bool = False) -> None:
@@ -190,6 +202,10 @@ class LiveEdge:
         for base, live in list(self._preview_bases.items()):
             if live.view.environment_id == environment_id:
                 del self._preview_bases[base]
+
+
+def _name_key(view: EnvironmentView) -> tuple[str, str, str]:
+    return (view.account_id, view.service, view.environment)
 
 
 def _not_found(host: str) -> Response:
