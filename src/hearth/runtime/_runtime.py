@@ -55,6 +55,12 @@ class Runtime(Protocol):
     ) -> Any: ...
 
 
+#: How to call a handler: (class or None, function or method name, arity, whether the class
+#: keeps WorkerEntrypoint's own __init__).
+HandlerPlan = tuple[type | None, Any, int, bool]
+_new_object = object.__new__
+
+
 @dataclass(slots=True)
 class LoadedVersion:
     spec: VersionSpec
@@ -62,7 +68,7 @@ class LoadedVersion:
     entrypoints: Entrypoints
     env: Env
     startup_time_ms: float
-    handler_plans: dict[str, tuple[type | None, Any, int]] = field(default_factory=dict)
+    handler_plans: dict[str, HandlerPlan] = field(default_factory=dict)
     active: int = 0
     retired: bool = False
 
@@ -141,10 +147,15 @@ class InProcessRuntime:
         try:
             if event_type is FetchEvent:  # the hot path, without a call to _dispatch
                 plan = loaded.handler_plans.get("fetch") or _plan_handler(loaded, "fetch")
-                cls, target, arity = plan
+                cls, target, arity, plain_init = plan
                 args = (event.request, loaded.env, ctx)[:arity]
                 if cls is None:
                     result = target(*args)
+                elif plain_init:  # WorkerEntrypoint's own __init__: set its two fields directly
+                    instance = _new_object(cls)
+                    instance.ctx = ctx
+                    instance.env = loaded.env
+                    result = getattr(instance, target)(*args)
                 else:
                     result = getattr(cls(ctx, loaded.env), target)(*args)
             else:
@@ -212,7 +223,7 @@ class InProcessRuntime:
         self, loaded: LoadedVersion, handler: str, args: tuple[Any, ...], ctx: ExecutionContext
     ) -> Any:
         plan = loaded.handler_plans.get(handler) or _plan_handler(loaded, handler)
-        cls, target, arity = plan
+        cls, target, arity, _ = plan
         if cls is None:
             return target(*args[:arity])
         return getattr(cls(ctx, loaded.env), target)(*args[:arity])
@@ -246,8 +257,8 @@ _NOT_RPC |= frozenset(dir(WorkerEntrypoint))
 _KINDS = {FetchEvent: "fetch", RpcEvent: "rpc", ScheduledEvent: "scheduled"}
 
 
-def _plan_handler(loaded: LoadedVersion, handler: str) -> tuple[type | None, Any, int]:
-    """How to call `handler` on this version: (class or None, function or method name, arity).
+def _plan_handler(loaded: LoadedVersion, handler: str) -> HandlerPlan:
+    """How to call `handler` on this version.
 
     Worked out once per version and handler, so a request pays only for the call itself.
     """
@@ -258,12 +269,14 @@ def _plan_handler(loaded: LoadedVersion, handler: str) -> tuple[type | None, Any
         if func is None:
             name = f"on_{handler}" if entry.global_handlers else f"Default.{handler}"
             raise TypeError(f"Handler {name} is not defined in {loaded.spec.main_module}")
-        plan: tuple[type | None, Any, int] = (None, func, positional_arity(func))
+        plan: HandlerPlan = (None, func, positional_arity(func), False)
     else:
         name = entry.handler_method(cls, handler)
         if name is None:
             raise TypeError(f"Handler does not export a {handler}() function.")
-        plan = (cls, name, positional_arity(getattr(cls, name), bound=True))
+        arity = positional_arity(getattr(cls, name), bound=True)
+        plain_init = cls.__init__ is WorkerEntrypoint.__init__ and cls.__new__ is object.__new__
+        plan = (cls, name, arity, plain_init)
     loaded.handler_plans[handler] = plan
     return plan
 
