@@ -1,0 +1,70 @@
+"""Assembling the API: routers under `/api/v1`, error handlers, OpenAPI document and docs."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, FastAPI
+from pydantic import BaseModel
+
+from ..control import ControlPlane
+from . import (
+    _deployments,
+    _environments,
+    _promotion,
+    _routes,
+    _secrets,
+    _services,
+    _tokens,
+    _versions,
+)
+from ._context import ApiContext, Urls
+from ._errors import install_error_handlers
+
+__all__ = ["PREFIX", "create_api"]
+
+PREFIX = "/api/v1"
+
+
+class Health(BaseModel):
+    status: str
+
+
+_health = APIRouter(tags=["health"])
+
+
+@_health.get("/health")
+async def health() -> Health:
+    """For load balancers: no token, no database round trip (the process answers)."""
+    return Health(status="ok")
+
+
+def create_api(plane: ControlPlane, *, domain: str, workers_url: str) -> FastAPI:
+    """The REST API of the control plane. `domain` is the platform domain of generated
+    hostnames; `workers_url` (e.g. `http://localhost:8787`) gives the scheme and port of the
+    URLs shown for environments and versions."""
+    app = FastAPI(
+        title="Hearth API",
+        version="1",
+        description=(
+            "The control plane of a Hearth platform: services, environments, versions, "
+            "deployments, promotion, secrets, routes and tokens. Authenticate with "
+            '`Authorization: Bearer <token>`. Errors are `{"error": {"code", "message"}}`.'
+        ),
+        openapi_url=f"{PREFIX}/openapi.json",
+        docs_url=f"{PREFIX}/docs",
+        redoc_url=None,
+    )
+    app.state.hearth = ApiContext(plane, Urls.from_workers_url(domain, workers_url))
+    install_error_handlers(app)
+    app.include_router(_health, prefix=PREFIX)
+    for module in (
+        _tokens,
+        _services,
+        _environments,
+        _versions,
+        _deployments,
+        _secrets,
+        _promotion,
+        _routes,
+    ):
+        app.include_router(module.router, prefix=PREFIX)
+    return app
