@@ -13,7 +13,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/hearth dev examples/hello
+	$(BIN)/hearth serve --demo
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

@@ -5,7 +5,13 @@ from __future__ import annotations
 import importlib
 import sys
 
-BENCHMARKS = ["bench.bench_dev_hello", "bench.bench_routing"]
+BENCHMARKS = [
+    "bench.bench_dev_hello",
+    "bench.bench_routing",
+    "bench.bench_serve",
+    "bench.bench_kv",
+    "bench.bench_service_bindings",
+]
 
 
 def main() -> None:

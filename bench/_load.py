@@ -75,10 +75,12 @@ def serving(args: list[str]) -> Iterator[int]:
             process.kill()
 
 
-def wrk(url: str, seconds: float = 5, connections: int = 64) -> float:
+def wrk(url: str, seconds: float = 5, connections: int = 64, host: str | None = None) -> float:
     """Requests per second that wrk measured (one thread: the other core serves)."""
+    header = ["-H", f"Host: {host}"] if host else []
     result = subprocess.run(
-        _pinned(LOAD_CPU) + [ensure_wrk(), "-t1", f"-c{connections}", f"-d{seconds}s", url],
+        _pinned(LOAD_CPU)
+        + [ensure_wrk(), "-t1", f"-c{connections}", f"-d{seconds}s", *header, url],
         capture_output=True,
         text=True,
         check=True,

@@ -44,7 +44,7 @@ async def serve(
             loop.add_signal_handler(sig, lambda: [setattr(s, "should_exit", True) for s in servers])
     admin_host, admin_port = settings.admin_listen
     announce(f"hearth serve: workers on {settings.listen[0]}:{settings.listen[1]}")
-    announce(f"  dashboard and API: http://{admin_host}:{admin_port}/ (API under /api/v1)")
+    announce(f"  API: http://{admin_host}:{admin_port}/api/v1 (docs at /api/v1/docs)")
     for live in node.edge.environments.values():
         if not live.view.private:
             hostname = environment_hostname(live.view, settings.domain)

@@ -1,0 +1,79 @@
+"""`hearth serve`: deploy-to-live latency, and a hello worker's requests/s against the bare
+ASGI app on the same server settings (same run, side by side)."""
+
+from __future__ import annotations
+
+import secrets
+import statistics
+import tempfile
+import time
+
+import httpx
+
+from ._load import PYTHON, serving, wrk
+
+TOKEN = "bench_" + secrets.token_urlsafe(32)
+HELLO = b'from workers import Response, WorkerEntrypoint\n\n\nclass Default(WorkerEntrypoint):\n    async def fetch(self, request):\n        return Response("%s")\n'
+BARE = [PYTHON, "bench/bare_asgi.py", "{port}"]
+DEPLOYS = 50
+
+
+def _upload(client: httpx.Client, body: str) -> None:
+    metadata = '{"main_module": "entry.py", "compatibility_date": "2025-09-01", "deploy": true}'
+    response = client.post(
+        "/api/v1/services/bench/environments/production/versions",
+        files={"metadata": (None, metadata), "entry.py": ("entry.py", HELLO % body.encode())},
+    )
+    response.raise_for_status()
+
+
+def main(seconds: float = 4) -> dict[str, float]:
+    data = tempfile.mkdtemp(prefix="hearth-bench-")
+    command = [PYTHON, "-m", "hearth", "serve", "--data-dir", data, "--listen",
+               "127.0.0.1:{port}", "--admin-listen", "127.0.0.1:{port2}"]
+    host = "bench.main.localhost"
+    with serving(command, env={"HEARTH_BOOTSTRAP_TOKEN": TOKEN}) as port:
+        admin = f"http://127.0.0.1:{port + 1}"
+        workers = f"http://127.0.0.1:{port}/"
+        with httpx.Client(base_url=admin, headers={"authorization": f"Bearer {TOKEN}"}) as api, \
+                httpx.Client(headers={"host": host}) as client:
+            api.post("/api/v1/services", json={"name": "bench"}).raise_for_status()
+            latencies = []
+            for i in range(DEPLOYS):
+                body = f"deploy {i}"
+                started = time.perf_counter()
+                _upload(api, body)
+                while client.get(workers).text != body:
+                    pass
+                latencies.append((time.perf_counter() - started) * 1000)
+            _upload(api, "Hello from Hearth!")
+        latencies.sort()
+        figures = {
+            "deploy_to_live_median_ms": statistics.median(latencies),
+            "deploy_to_live_p99_ms": latencies[int(len(latencies) * 0.99) - 1],
+        }
+        print(f"deploy to live over {DEPLOYS} deploys: median "
+              f"{figures['deploy_to_live_median_ms']:.1f} ms, p99 "
+              f"{figures['deploy_to_live_p99_ms']:.1f} ms")
+        with serving(BARE) as bare_port:
+            bare_url = f"http://127.0.0.1:{bare_port}/"
+            wrk(bare_url, seconds=1)
+            wrk(workers, seconds=1, host=host)
+            ratios, bare, served = [], [], []
+            for _ in range(5):
+                bare.append(wrk(bare_url, seconds=seconds))
+                served.append(wrk(workers, seconds=seconds, host=host))
+                ratios.append(served[-1] / bare[-1])
+    figures.update(
+        bare_rps=statistics.median(bare),
+        serve_rps=statistics.median(served),
+        ratio=statistics.median(ratios),
+    )
+    print(f"serve hello: hearth {figures['serve_rps']:,.0f} req/s, bare ASGI "
+          f"{figures['bare_rps']:,.0f} req/s -> ratio {figures['ratio']:.2f} (target >= 0.75; "
+          f"rounds: {', '.join(f'{r:.2f}' for r in ratios)})")
+    return figures
+
+
+if __name__ == "__main__":
+    main()
