@@ -57,12 +57,19 @@ def wait_until_serving(port: int, process: subprocess.Popen, timeout: float = 30
 
 
 @contextmanager
-def serving(args: list[str]) -> Iterator[int]:
-    """Start a server process whose command line takes the port as `{port}`."""
+def serving(args: list[str], env: dict[str, str] | None = None) -> Iterator[int]:
+    """Start a server process whose command line takes the port as `{port}` (and the next
+    port, for a second listener, as `{port2}`)."""
     port = free_port()
-    command = _pinned(SERVER_CPU) + [part.replace("{port}", str(port)) for part in args]
+    command = _pinned(SERVER_CPU) + [
+        part.replace("{port}", str(port)).replace("{port2}", str(port + 1)) for part in args
+    ]
     process = subprocess.Popen(
-        command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        command,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, **(env or {})},
     )
     try:
         wait_until_serving(port, process)

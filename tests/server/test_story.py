@@ -143,3 +143,23 @@ async def test_a_restarted_node_serves_what_was_deployed(platform: Platform):
         assert again.runtime.is_loaded(version_id)
     finally:
         await again.stop()
+
+
+async def test_routes_and_custom_domains_send_traffic_to_environments(platform: Platform):
+    plane, admin = platform.plane, platform.admin
+    await plane.services.create(admin, "shop")
+    await platform.upload("shop", "production", V1, vars={"GREETING": "prod"}, deploy=True)
+    await plane.environments.clone(admin, "shop", "production", "staging")
+    await plane.settings.set_vars(admin, "shop", "staging", {"GREETING": "staging"})
+    await plane.routes.add(admin, "example.com/*", service="shop", environment="production")
+    await plane.routes.add(admin, "example.com/beta/*", service="shop", environment="staging")
+    await plane.routes.add(admin, "example.com/static/*")  # a hole: no worker
+    await plane.routes.add_domain(admin, "shop.example.org", "shop", "staging")
+
+    assert (await platform.get("example.com", "/cart")).text == "v1 says prod"
+    assert (await platform.get("EXAMPLE.com", "/beta/x")).text == "v1 says staging"
+    assert (await platform.get("example.com", "/static/logo.png")).status_code == 404
+    assert (await platform.get("shop.example.org", "/")).text == "v1 says staging"
+    route = next(r for r in await plane.routes.list(admin) if r.pattern == "example.com/beta/*")
+    await plane.routes.remove(admin, route.id)
+    assert (await platform.get("example.com", "/beta/x")).text == "v1 says prod"
