@@ -73,15 +73,17 @@ async def test_the_story_through_the_rest_api(platform: Platform):
             old_id = v1.json()["version"]["id"]
             split = await rest.post(
                 f"{env}/production/deployments",
-                json={"versions": [
-                    {"version_id": old_id, "percentage": 90},
-                    {"version_id": new.json()["version"]["id"], "percentage": 10},
-                ]},
+                json={
+                    "versions": [
+                        {"version_id": old_id, "percentage": 90},
+                        {"version_id": new.json()["version"]["id"], "percentage": 10},
+                    ]
+                },
             )
             assert split.status_code == 201, split.text
-            counts = Counter([
-                (await platform.get(platform.host("shop"))).text[:2] for _ in range(2000)
-            ])
+            counts = Counter(
+                [(await platform.get(platform.host("shop"))).text[:2] for _ in range(2000)]
+            )
             assert 0.08 <= counts["v3"] / 2000 <= 0.12
 
             wrong = await rest.get(f"{base}/services", headers={"authorization": "Bearer nope"})

@@ -152,6 +152,12 @@ class LiveEdge:
         for version_id in retired:  # no request can pick them any more
             await self.runtime.unload(version_id)
 
+    def note_version(self, environment_id: str, number: int, version_id: str) -> None:
+        """A new version answers at its preview hostname; nothing else changes."""
+        live = self.environments.get(environment_id)
+        if live is not None:
+            live.view.version_ids[number] = version_id
+
     def remove_environment(self, environment_id: str) -> None:
         live = self.environments.pop(environment_id, None)
         if live is None:

@@ -113,8 +113,8 @@ class Node:
         edge = self.edge
         if isinstance(event, DeploymentChanged | EnvironmentCreated | EnvironmentRenamed):
             await self._refresh(event.environment_id)
-        elif isinstance(event, VersionCreated):
-            await self._refresh(event.environment_id)  # its preview hostname exists now
+        elif isinstance(event, VersionCreated):  # its preview hostname exists now
+            edge.note_version(event.environment_id, event.number, event.version_id)
         elif isinstance(event, EnvironmentDeleted):
             edge.remove_environment(event.environment_id)
         elif isinstance(event, ServiceDeleted):
@@ -137,5 +137,15 @@ class Node:
         view = await environment_runtime_view(self.store, environment_id)
         if view is None:
             self.edge.remove_environment(environment_id)
+            log.info("environment removed", extra={"environment_id": environment_id})
         else:
             await self.edge.apply_environment(view)
+            log.info(
+                "environment live",
+                extra={
+                    "service": view.service,
+                    "environment": view.environment,
+                    "deployment_id": view.deployment_id,
+                    "split": view.split,
+                },
+            )

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from ..edge._live import environment_hostname
 from ..edge._server import make_server
 from ._demo import deploy_demo
+from ._logging import configure_logging
 from ._node import Node, Settings
 
 log = logging.getLogger("hearth.server")
@@ -29,8 +30,17 @@ async def serve(
 ) -> None:
     from ..api import create_api
 
+    configure_logging()
     node = Node(settings)
     bootstrap = await node.start()
+    log.info(
+        "started",
+        extra={
+            "listen": settings.listen,
+            "admin_listen": settings.admin_listen,
+            "environments": len(node.edge.environments) if node.edge else 0,
+        },
+    )
     assert node.plane is not None and node.edge is not None
     if demo and await deploy_demo(node.plane, settings.account):
         announce("deployed the demo service (production and staging)")
