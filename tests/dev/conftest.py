@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import tempfile
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -15,24 +16,32 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 
 @asynccontextmanager
-async def running_dev(path: Path, env: str | None = None) -> AsyncIterator[DevServer]:
-    """A real `hearth dev` server on a free loopback port, in this event loop."""
+async def running_dev(
+    path: Path | list[Path | tuple[Path, str | None]],
+    env: str | None = None,
+    persist_to: Path | None = None,
+) -> AsyncIterator[DevServer]:
+    """A real `hearth dev` server on a free loopback port, in this event loop (several
+    projects, as `-c A -c B`, when given a list: the first is served). KV data goes to
+    `persist_to`, or a temporary directory (the examples' folders stay clean)."""
     output = io.StringIO()
-    server = DevServer(
-        path,
-        env=env,
-        host="127.0.0.1",
-        port=free_port(),
-        console=Console(file=output, width=200, highlight=False),
-    )
-    server.output = output  # type: ignore[attr-defined]
-    task = asyncio.ensure_future(server.serve(install_signal_handlers=False))
-    while not server.server.started:
-        if task.done():
-            task.result()
-        await asyncio.sleep(0.01)
-    try:
-        yield server
-    finally:
-        server.stop()
-        await task
+    with tempfile.TemporaryDirectory() as scratch:
+        server = DevServer(
+            path,
+            env=env,
+            host="127.0.0.1",
+            port=free_port(),
+            console=Console(file=output, width=200, highlight=False),
+            persist_to=persist_to or Path(scratch),
+        )
+        server.output = output  # type: ignore[attr-defined]
+        task = asyncio.ensure_future(server.serve(install_signal_handlers=False))
+        while not server.server.started:
+            if task.done():
+                task.result()
+            await asyncio.sleep(0.01)
+        try:
+            yield server
+        finally:
+            server.stop()
+            await task

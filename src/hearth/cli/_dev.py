@@ -1,4 +1,4 @@
-"""`hearth dev [DIR]`: run one worker project locally with reload on save."""
+"""`hearth dev [DIR]` / `hearth dev -c A -c B`: run worker projects locally, reload on save."""
 
 from __future__ import annotations
 
@@ -15,16 +15,46 @@ def dev(
     env: Annotated[
         str | None, typer.Option("--env", "-e", help="Environment ([env.NAME] block) to run.")
     ] = None,
+    config: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--config",
+            "-c",
+            help="A project (directory or wrangler config) to run, repeatable: the first is "
+            "served, the others are reached through service bindings. PATH@ENV picks its "
+            "environment.",
+        ),
+    ] = None,
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8787,
     ip: Annotated[str, typer.Option(help="Address to listen on.")] = "localhost",
+    persist_to: Annotated[
+        Path | None,
+        typer.Option(help="Directory for local KV data (default: .hearth/ in the project)."),
+    ] = None,
     log_requests: Annotated[
         bool,
         typer.Option("--log-requests/--no-log-requests", help="Print each request and its logs."),
     ] = True,
 ) -> None:
-    """Serve a worker on localhost and reload it when its files change."""
+    """Serve a worker (several with -c) on localhost; reload each when its files change."""
     from ..dev import DevServer
     from ..edge._server import run
 
-    server = DevServer(path.resolve(), env=env, host=ip, port=port, log_requests=log_requests)
+    paths = [_project_path(c) for c in config] if config else [path.resolve()]
+    server = DevServer(
+        paths,
+        env=env,
+        host=ip,
+        port=port,
+        log_requests=log_requests,
+        persist_to=persist_to,
+    )
     run(server.serve())
+
+
+def _project_path(value: str) -> Path | tuple[Path, str | None]:
+    """`auth/wrangler.toml` or `auth@staging` (an `@` after the last `/` names the env)."""
+    head, at, env = value.rpartition("@")
+    if at and env and "/" not in env and not Path(value).exists():
+        return (Path(head).resolve(), env)
+    return Path(value).resolve()

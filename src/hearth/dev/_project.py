@@ -8,7 +8,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from ..config import ConfigError, WorkerConfig, load_config, missing_dependencies
+from ..config import (
+    ConfigError,
+    KVNamespaceBinding,
+    WorkerConfig,
+    load_config,
+    missing_dependencies,
+)
 from ..fetch import Response
 from ..runtime import BindingSpec, LoadError, Runtime, VersionSpec
 
@@ -25,6 +31,16 @@ def version_spec_from_config(config: WorkerConfig, version_id: str) -> VersionSp
         bindings.append(BindingSpec(name, "secret", value))
     if config.version_metadata:
         bindings.append(BindingSpec(config.version_metadata, "version_metadata"))
+    for kv in config.kv_namespaces:
+        settings = {"namespace_id": local_namespace_id(kv)}
+        bindings.append(BindingSpec(kv.binding, "kv", settings=settings))
+    for service in config.services:
+        settings = {"service": service.service}
+        if service.environment:  # else: the environment the dev session runs of that service
+            settings["environment"] = service.environment
+        if service.entrypoint:
+            settings["entrypoint"] = service.entrypoint
+        bindings.append(BindingSpec(service.binding, "service", settings=settings))
     return VersionSpec(
         id=version_id,
         script_name=config.name,
@@ -36,6 +52,12 @@ def version_spec_from_config(config: WorkerConfig, version_id: str) -> VersionSp
         bindings=tuple(bindings),
         created_on=datetime.now(UTC).isoformat(),
     )
+
+
+def local_namespace_id(kv: KVNamespaceBinding) -> str:
+    """The namespace `hearth dev` keeps locally for a binding: its preview id, else its id
+    (a placeholder such as `<YOUR_KV_NAMESPACE_ID>` works too), else its binding name."""
+    return kv.preview_id or kv.id or kv.binding
 
 
 @dataclass(slots=True)
@@ -68,6 +90,33 @@ class DevProject:
             if self.config
             else (self.path if self.path.is_dir() else self.path.parent)
         )
+
+    # A project is its own deployment: one version, the last one that loaded
+    # (`ServiceTarget` of hearth.bindings.services).
+    @property
+    def deployment(self) -> DevProject:
+        return self
+
+    def pick(self, raw_headers: list[tuple[bytes, bytes]]) -> str:
+        current = self.current
+        if type(current) is str:
+            return current
+        name = self.config.name if self.config else self.path.name
+        raise RuntimeError(f"service {name!r} does not load in this dev session: {current.title}")
+
+    @property
+    def environment(self) -> str:
+        """The environment of its service this project runs (what bindings to it target)."""
+        return (self.config.env if self.config else None) or "production"
+
+    def read_config(self) -> WorkerConfig | None:
+        """Read the config alone: `hearth dev` knows every project's service name before it
+        loads any, so bindings between local projects resolve whatever their order."""
+        try:
+            self.config = load_config(self.path, self.env)
+        except ConfigError:
+            pass  # reported by reload()
+        return self.config
 
     async def reload(self) -> str | LoadFailure:
         """Load the project afresh; the old version keeps no traffic after this returns."""

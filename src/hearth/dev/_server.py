@@ -1,23 +1,30 @@
-"""The `hearth dev` server: the project on localhost, a console log, reload on save."""
+"""The `hearth dev` server: the project on localhost, a console log, reload on save.
+
+Several projects may share one session (`hearth dev -c gateway -c auth`): the first is served
+on the port, the others are reached through service bindings (the server is their
+`ServiceDirectory`), each reloaded when its own files change."""
 
 from __future__ import annotations
 
 import asyncio
 import signal
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 from rich.console import Console
 from watchfiles import DefaultFilter, awatch
 
+from ..bindings.kv import SQLITE_FILENAME, SqliteKVStore
+from ..config import KVNamespaceBinding
 from ..edge._app import EdgeApp, Scope
 from ..edge._server import make_server
 from ..fetch import Response, aclose_client
 from ..runtime import InProcessRuntime, TraceEvent
-from ._project import DevProject, LoadFailure
+from ._project import DevProject, LoadFailure, local_namespace_id
 
+LOCAL_ACCOUNT = "local"  # VersionSpec's default account: every dev session version's
 _LEVEL_STYLE = {"error": "red", "warn": "yellow", "debug": "dim"}
 
 
@@ -25,20 +32,36 @@ class _ProjectFilter(DefaultFilter):
     ignore_dirs = (*DefaultFilter.ignore_dirs, ".hearth", ".hearth-data")
 
 
+#: A project to run: its directory or config file, and its environment when not `--env`'s.
+ProjectPath = Path | tuple[Path, str | None]
+
+
 class DevServer:
     def __init__(
         self,
-        path: Path,
+        path: ProjectPath | Sequence[ProjectPath],
         *,
         env: str | None = None,
         host: str = "localhost",
         port: int = 8787,
         log_requests: bool = True,
         console: Console | None = None,
+        persist_to: Path | None = None,
     ) -> None:
         self.console = console or Console(file=sys.__stdout__, highlight=False)
-        self.runtime = InProcessRuntime()
-        self.project = DevProject(path, env, self.runtime)
+        self.runtime = InProcessRuntime(platform=self)  # the directory of its bindings
+        paths = [path] if isinstance(path, Path | tuple) else list(path)
+        self.projects = [
+            DevProject(p, env, self.runtime)
+            if isinstance(p, Path)
+            else DevProject(p[0], p[1] or env, self.runtime)
+            for p in paths
+        ]
+        self.project = self.projects[0]  # the one served on the port
+        # KV data outlives the session, in the served project's `.hearth/` unless told otherwise.
+        self.persist_to = persist_to or self.project.root / ".hearth"
+        self.kv: SqliteKVStore | None = None
+        self._services: dict[tuple[str, str | None], DevProject] = {}
         self.host = host
         self.port = port
         self.app = EdgeApp(self.runtime, self._resolve)
@@ -57,11 +80,63 @@ class DevServer:
         return f"http://{self.host}:{self.port}"
 
     async def start(self) -> None:
-        await self._load()
+        self.persist_to.mkdir(parents=True, exist_ok=True)
+        self.kv = SqliteKVStore(self.persist_to / SQLITE_FILENAME)
+        self.app.on_shutdown.append(self.kv.close)
+        for project in self.projects:
+            project.read_config()
+        self._index()
+        for project in self.projects:
+            await self._load(project)
+        self.reloaded.set()
         config = self.project.config
         name = config.name if config else self.project.path
         env = f" (environment {config.env})" if config and config.env else ""
         self.console.print(f"[bold]hearth dev[/] serving [cyan]{name}[/]{env} at {self.url}")
+        for other in self.projects[1:]:
+            label = other.config.name if other.config else other.path
+            self.console.print(f"  with [cyan]{label}[/] ({other.environment}) for bindings")
+
+    # -- ServiceDirectory (hearth.bindings.services) ----------------------------------------
+
+    def resolve_service(
+        self, account: str, service: str, environment: str | None
+    ) -> DevProject | None:
+        """The session's project of that service: the environment asked for, or, when the
+        binding names none, the one the session runs (usually what the user means with
+        `--env`); the account plays no part in one local session."""
+        return self._services.get((service, environment))
+
+    def _index(self) -> None:
+        """(service, environment) → project, rebuilt whenever a config is (re)read, so that a
+        binding call costs one dict lookup. `None` is what a binding without an environment
+        reaches: the project's environment if the session runs one of that service, else
+        production."""
+        services: dict[tuple[str, str | None], DevProject] = {}
+        for project in reversed(self.projects):  # the first project given wins a tie
+            if project.config is not None:
+                services[project.config.name, project.environment] = project
+        for (name, environment), project in list(services.items()):
+            same = [key for key in services if key[0] == name]
+            if len(same) == 1 or environment == "production":
+                services[name, None] = project
+        self._services = services
+
+    def missing_service(self, account: str, service: str, environment: str | None) -> str:
+        running = [
+            p.environment
+            for p in self.projects
+            if p.config is not None and p.config.name == service
+        ]
+        if running:
+            return (
+                f"service {service!r} runs in this dev session as environment "
+                f"{', '.join(map(repr, running))}, not {environment or 'production'!r}"
+            )
+        return (
+            f"service {service!r} is not part of this dev session "
+            f"(add its project: hearth dev -c {self.project.path.name} -c <{service}'s folder>)"
+        )
 
     async def serve(self, install_signal_handlers: bool = True) -> None:
         await self.start()
@@ -78,23 +153,45 @@ class DevServer:
     def stop(self) -> None:
         self.server.should_exit = True
 
-    async def _load(self) -> None:
-        result = await self.project.reload()
-        for warning in self.project.warnings:
+    async def _load(self, project: DevProject | None = None) -> None:
+        project = project or self.project
+        result = await project.reload()
+        self._index()
+        if project.config is not None:
+            await self._create_namespaces(project.config.kv_namespaces)
+        for warning in project.warnings:
             self.console.print(f"[yellow]warning[/] {warning}")
         if isinstance(result, LoadFailure):
             self.console.print(f"[red bold]{result.title}[/]")
             if result.detail:
                 self.console.print(result.detail, markup=False, style="red")
-        self.reloaded.set()
+
+    async def _create_namespaces(self, bindings: list[KVNamespaceBinding]) -> None:
+        assert self.kv is not None
+        for binding in bindings:
+            namespace_id = local_namespace_id(binding)
+            if await self.kv.get_namespace(LOCAL_ACCOUNT, namespace_id) is None:
+                await self.kv.create_namespace(LOCAL_ACCOUNT, namespace_id, namespace_id)
 
     async def _watch(self) -> None:
-        async for changes in awatch(self.project.root, watch_filter=_ProjectFilter()):
+        roots = sorted({p.root for p in self.projects})
+        async for changes in awatch(*roots, watch_filter=_ProjectFilter()):
             names = sorted({Path(path).name for _, path in changes})
+            changed = [
+                p for p in self.projects if any(Path(c).is_relative_to(p.root) for _, c in changes)
+            ]
+            # A project that failed (a binding to a project whose config was broken, say) may
+            # load now that another one changed: try it again too.
+            again = [p for p in self.projects if p not in changed and type(p.current) is not str]
             self.console.print(f"[dim]change in {', '.join(names)}, reloading[/]")
             self.reloaded.clear()
-            await self._load()
-            if type(self.project.current) is str:
+            for project in changed:
+                project.read_config()
+            self._index()
+            for project in changed + again:
+                await self._load(project)
+            self.reloaded.set()
+            if all(type(p.current) is str for p in changed):
                 self.console.print("[green]reloaded[/]")
 
     def _print_trace(self, trace: TraceEvent) -> None:
@@ -108,8 +205,10 @@ def print_trace(out: Callable[..., Any], trace: TraceEvent) -> None:
         path = request.url.split("/", 3)[3] if request.url.count("/") >= 3 else ""
         status = trace.status or 500
         colour = "green" if status < 400 else "yellow" if status < 500 else "red"
+        # A request a service binding made: indented under the request that made it.
+        via = f"  ↳ {trace.script_name} " if trace.parent_id is not None else ""
         out(
-            f"{request.method} /{path} [{colour}]{status}[/] ({trace.wall_time_ms:.2f} ms)",
+            f"{via}{request.method} /{path} [{colour}]{status}[/] ({trace.wall_time_ms:.2f} ms)",
             highlight=False,
         )
     elif trace.kind == "rpc":

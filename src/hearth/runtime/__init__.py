@@ -4,7 +4,7 @@ from ._classes import DurableObject, WorkerEntrypoint, handler
 from ._context import ExecutionContext, current_invocation, wait_until
 from ._entrypoints import EntrypointError
 from ._env import Env
-from ._events import Event, FetchEvent, RpcEvent, ScheduledEvent
+from ._events import EntrypointFetchEvent, Event, FetchEvent, RpcEvent, ScheduledEvent
 from ._runtime import InProcessRuntime, LoadedVersion, LoadError, Runtime, VersionNotLoaded
 from ._spec import BindingSpec, VersionSpec
 from ._trace import TraceBus, TraceEvent
@@ -13,6 +13,7 @@ __all__ = [
     "BindingSpec",
     "DurableObject",
     "EntrypointError",
+    "EntrypointFetchEvent",
     "Env",
     "Event",
     "ExecutionContext",

@@ -41,6 +41,12 @@ class ExecutionContext:
     _partial: dict[str, str] | None = None  # level → unfinished printed line
     _trace_id: int | None = None
     _props: dict[str, Any] | None = None
+    # Service bindings keep their per-request state here, as class defaults so that requests
+    # using no binding pay nothing: on the top-level context, how many worker invocations the
+    # request has made so far (itself included, limit 32); on any context, the version-key
+    # headers its subrequests inherit (worked out on first use).
+    invocations = 1
+    version_headers: list[tuple[bytes, bytes]] | None = None
 
     def __init__(
         self,

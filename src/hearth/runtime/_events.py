@@ -12,6 +12,16 @@ class FetchEvent:
 
 
 @dataclass(slots=True)
+class EntrypointFetchEvent(FetchEvent):
+    """`fetch` of a named WorkerEntrypoint (a service binding with `entrypoint = "Admin"`).
+
+    Its own type so that the runtime's hot path (`type(event) is FetchEvent`, Default's fetch)
+    does not have to look for an entrypoint on every request."""
+
+    entrypoint: str = "Default"
+
+
+@dataclass(slots=True)
 class RpcEvent:
     method: str
     args: tuple[Any, ...] = ()
@@ -31,4 +41,4 @@ class ScheduledEvent:
     type = "scheduled"
 
 
-Event = FetchEvent | RpcEvent | ScheduledEvent
+Event = FetchEvent | EntrypointFetchEvent | RpcEvent | ScheduledEvent

@@ -20,7 +20,7 @@ from ._classes import WorkerEntrypoint
 from ._context import ExecutionContext, current_invocation
 from ._entrypoints import Entrypoints, positional_arity, resolve_entrypoints
 from ._env import Env
-from ._events import Event, FetchEvent, RpcEvent, ScheduledEvent
+from ._events import EntrypointFetchEvent, Event, FetchEvent, RpcEvent, ScheduledEvent
 from ._loader import Namespace
 from ._logs import install_log_capture
 from ._spec import VersionSpec
@@ -177,7 +177,7 @@ class InProcessRuntime:
                 timed = CpuTimed(result.__await__())
                 result = await timed
                 ctx.cpu_time_ms = timed.cpu * 1000
-            if event_type is FetchEvent:
+            if event_type is FetchEvent or event_type is EntrypointFetchEvent:
                 if not isinstance(result, Response):
                     raise TypeError(
                         "The fetch handler must return a Response, but it returned "
@@ -217,6 +217,11 @@ class InProcessRuntime:
             if not callable(method):
                 raise TypeError(f'The RPC receiver does not implement the method "{event.method}".')
             return method(*event.args, **event.kwargs)
+        if kind is EntrypointFetchEvent:
+            ctx.entrypoint = event.entrypoint
+            return self._call_handler(
+                loaded, f"fetch@{event.entrypoint}", (event.request, env, ctx), ctx
+            )
         raise TypeError(f"unsupported event {event!r}")
 
     def _call_handler(
@@ -254,7 +259,12 @@ _NOT_RPC = frozenset({"fetch", "scheduled", "alarm", "queue", "trace", "dup", "c
 _NOT_RPC |= frozenset(dir(WorkerEntrypoint))
 
 
-_KINDS = {FetchEvent: "fetch", RpcEvent: "rpc", ScheduledEvent: "scheduled"}
+_KINDS = {
+    FetchEvent: "fetch",
+    EntrypointFetchEvent: "fetch",
+    RpcEvent: "rpc",
+    ScheduledEvent: "scheduled",
+}
 
 
 def _plan_handler(loaded: LoadedVersion, handler: str) -> HandlerPlan:
@@ -264,6 +274,11 @@ def _plan_handler(loaded: LoadedVersion, handler: str) -> HandlerPlan:
     """
     entry = loaded.entrypoints
     cls = entry.default
+    handler, _, entrypoint = handler.partition("@")  # "fetch@Admin": a named entrypoint's
+    if entrypoint:
+        cls = entry.named.get(entrypoint)
+        if cls is None:
+            raise TypeError(f"Entrypoint {entrypoint!r} does not exist")
     if cls is None:
         func = entry.handlers.get(handler)
         if func is None:
@@ -277,7 +292,7 @@ def _plan_handler(loaded: LoadedVersion, handler: str) -> HandlerPlan:
         arity = positional_arity(getattr(cls, name), bound=True)
         plain_init = cls.__init__ is WorkerEntrypoint.__init__ and cls.__new__ is object.__new__
         plan = (cls, name, arity, plain_init)
-    loaded.handler_plans[handler] = plan
+    loaded.handler_plans[f"{handler}@{entrypoint}" if entrypoint else handler] = plan
     return plan
 
 

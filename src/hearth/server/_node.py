@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..bindings.kv import KVStore, open_kv_store
 from ..control import (
     ControlError,
     ControlPlane,
@@ -26,13 +27,14 @@ from ..control import (
     RouteChanged,
     RouteView,
     ServiceChanged,
+    ServiceCreated,
     ServiceDeleted,
     VersionCreated,
     environment_runtime_view,
     snapshot_routing,
     version_runtime_view,
 )
-from ..edge._live import LiveEdge
+from ..edge._live import LiveEdge, LiveEnvironment
 from ..fetch import aclose_client
 from ..runtime import InProcessRuntime
 from ..store import Store, open_store
@@ -70,12 +72,17 @@ class Node:
         self.runtime = InProcessRuntime(platform=self)
         self.plane: ControlPlane | None = None
         self.edge: LiveEdge | None = None
+        self.kv: KVStore | None = None  # what `kv` bindings reach (hearth.bindings.kv)
 
     async def start(self) -> Bootstrap:
         settings = self.settings
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         self.store = store = await open_store(settings.database, settings.data_dir)
-        loader = VersionLoader(store, self.runtime, BundleFolders(settings.data_dir / "bundles"))
+        self.kv = await open_kv_store(settings.database, settings.data_dir)
+        self.kv.start_sweeper()
+        loader = VersionLoader(
+            store, self.runtime, BundleFolders(settings.data_dir / "bundles"), self
+        )
         self.plane = ControlPlane(
             store, self.bus, validate_version=loader.validate, domain=settings.domain
         )
@@ -91,8 +98,29 @@ class Node:
         return await self._bootstrap()
 
     async def stop(self) -> None:
+        if self.kv is not None:
+            await self.kv.close()
         if self.store is not None:
             await self.store.close()
+
+    # -- the directory service bindings resolve through (hearth.bindings.services) ----------
+
+    def resolve_service(
+        self, account: str, service: str, environment: str | None
+    ) -> LiveEnvironment | None:
+        """The live environment a binding reaches (its `.deployment` is the current one):
+        the edge's in-memory table, so a binding call touches no database."""
+        if self.edge is None:
+            return None
+        return self.edge.by_name.get((account, service, environment or "production"))
+
+    def missing_service(self, account: str, service: str, environment: str | None) -> str:
+        known = self.edge is not None and any(
+            key[0] == account and key[1] == service for key in self.edge.by_name
+        )
+        if known:
+            return f"service {service!r} has no environment {environment or 'production'!r}"
+        return f"no service {service!r} in this account"
 
     async def _bootstrap(self) -> Bootstrap:
         """First start: the account and its first admin token (`HEARTH_BOOTSTRAP_TOKEN`)."""
@@ -120,6 +148,11 @@ class Node:
         elif isinstance(event, ServiceDeleted):
             for environment_id in event.environment_ids:
                 edge.remove_environment(environment_id)
+        elif isinstance(event, ServiceCreated):
+            # Its production environment exists from now on, deployed or not: a service
+            # binding to it (the service's own first version binding itself, say) must find it.
+            for environment_id in await self._environment_ids(event.account, event.service):
+                await self._refresh(environment_id)
         elif isinstance(event, ServiceChanged):
             for environment_id in event.environment_ids:
                 await self._refresh(environment_id)
@@ -131,6 +164,20 @@ class Node:
                 event.domain_id, event.account, event.hostname, event.environment_id
             )
             edge.apply_custom_domain(view, removed=event.removed)
+
+    async def _environment_ids(self, account_id: str, service: str) -> list[str]:
+        import sqlalchemy as sa
+
+        from ..store._tables import environments, services
+
+        assert self.store is not None
+        query = (
+            sa.select(environments.c.id)
+            .join(services, services.c.id == environments.c.service_id)
+            .where(services.c.account_id == account_id, services.c.name == service)
+        )
+        async with self.store.read() as conn:
+            return [row.id for row in await conn.execute(query)]
 
     async def _refresh(self, environment_id: str) -> None:
         assert self.edge is not None and self.store is not None

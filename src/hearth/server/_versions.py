@@ -14,6 +14,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+from ..bindings import check_bindings
 from ..control import EnvironmentView, VersionDraft, VersionView
 from ..runtime import BindingSpec, Runtime, VersionSpec
 from ..store import Store
@@ -69,10 +70,13 @@ class VersionLoader:
     """Prepares versions for the runtime: the edge's `prepare` and the control plane's
     `validate_version` hook (a version is loaded once before it is stored)."""
 
-    def __init__(self, store: Store, runtime: Runtime, bundles: BundleFolders) -> None:
+    def __init__(
+        self, store: Store, runtime: Runtime, bundles: BundleFolders, platform: Any = None
+    ) -> None:
         self.store = store
         self.runtime = runtime
         self.bundles = bundles
+        self.platform = platform  # what bindings reach, checked at upload
 
     async def prepare(self, version: VersionView, environment: EnvironmentView) -> VersionSpec:
         root = self.bundles.path(version.bundle_digest)
@@ -111,6 +115,7 @@ class VersionLoader:
             compatibility_flags=tuple(draft.compatibility_flags),
             bindings=binding_specs(draft.vars, draft.secrets, draft.bindings),
         )
+        await check_bindings(spec, self.platform)
         try:
             return await self.runtime.load(spec)
         finally:
