@@ -29,14 +29,26 @@ def _upload(client: httpx.Client, body: str) -> None:
 
 def main(seconds: float = 4) -> dict[str, float]:
     data = tempfile.mkdtemp(prefix="hearth-bench-")
-    command = [PYTHON, "-m", "hearth", "serve", "--data-dir", data, "--listen",
-               "127.0.0.1:{port}", "--admin-listen", "127.0.0.1:{port2}"]
+    command = [
+        PYTHON,
+        "-m",
+        "hearth",
+        "serve",
+        "--data-dir",
+        data,
+        "--listen",
+        "127.0.0.1:{port}",
+        "--admin-listen",
+        "127.0.0.1:{port2}",
+    ]
     host = "bench.main.localhost"
     with serving(command, env={"HEARTH_BOOTSTRAP_TOKEN": TOKEN}) as port:
         admin = f"http://127.0.0.1:{port + 1}"
         workers = f"http://127.0.0.1:{port}/"
-        with httpx.Client(base_url=admin, headers={"authorization": f"Bearer {TOKEN}"}) as api, \
-                httpx.Client(headers={"host": host}) as client:
+        with (
+            httpx.Client(base_url=admin, headers={"authorization": f"Bearer {TOKEN}"}) as api,
+            httpx.Client(headers={"host": host}) as client,
+        ):
             api.post("/api/v1/services", json={"name": "bench"}).raise_for_status()
             latencies = []
             for i in range(DEPLOYS):
@@ -52,9 +64,11 @@ def main(seconds: float = 4) -> dict[str, float]:
             "deploy_to_live_median_ms": statistics.median(latencies),
             "deploy_to_live_p99_ms": latencies[int(len(latencies) * 0.99) - 1],
         }
-        print(f"deploy to live over {DEPLOYS} deploys: median "
-              f"{figures['deploy_to_live_median_ms']:.1f} ms, p99 "
-              f"{figures['deploy_to_live_p99_ms']:.1f} ms")
+        print(
+            f"deploy to live over {DEPLOYS} deploys: median "
+            f"{figures['deploy_to_live_median_ms']:.1f} ms, p99 "
+            f"{figures['deploy_to_live_p99_ms']:.1f} ms"
+        )
         with serving(BARE) as bare_port:
             bare_url = f"http://127.0.0.1:{bare_port}/"
             wrk(bare_url, seconds=1)
@@ -69,9 +83,11 @@ def main(seconds: float = 4) -> dict[str, float]:
         serve_rps=statistics.median(served),
         ratio=statistics.median(ratios),
     )
-    print(f"serve hello: hearth {figures['serve_rps']:,.0f} req/s, bare ASGI "
-          f"{figures['bare_rps']:,.0f} req/s -> ratio {figures['ratio']:.2f} (target >= 0.75; "
-          f"rounds: {', '.join(f'{r:.2f}' for r in ratios)})")
+    print(
+        f"serve hello: hearth {figures['serve_rps']:,.0f} req/s, bare ASGI "
+        f"{figures['bare_rps']:,.0f} req/s -> ratio {figures['ratio']:.2f} (target >= 0.75; "
+        f"rounds: {', '.join(f'{r:.2f}' for r in ratios)})"
+    )
     return figures
 
 
