@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, FastAPI
 from pydantic import BaseModel
 
@@ -37,10 +39,11 @@ async def health() -> Health:
     return Health(status="ok")
 
 
-def create_api(plane: ControlPlane, *, domain: str, workers_url: str) -> FastAPI:
+def create_api(plane: ControlPlane, *, domain: str, workers_url: str, node: Any = None) -> FastAPI:
     """The REST API of the control plane. `domain` is the platform domain of generated
     hostnames; `workers_url` (e.g. `http://localhost:8787`) gives the scheme and port of the
-    URLs shown for environments and versions."""
+    URLs shown for environments and versions; `node` is the running platform, when there is
+    one (KV data and tails need it)."""
     app = FastAPI(
         title="Hearth API",
         version="1",
@@ -53,7 +56,7 @@ def create_api(plane: ControlPlane, *, domain: str, workers_url: str) -> FastAPI
         docs_url=f"{PREFIX}/docs",
         redoc_url=None,
     )
-    app.state.hearth = ApiContext(plane, Urls.from_workers_url(domain, workers_url))
+    app.state.hearth = ApiContext(plane, Urls.from_workers_url(domain, workers_url), node)
     install_error_handlers(app)
     app.include_router(_health, prefix=PREFIX)
     for module in (

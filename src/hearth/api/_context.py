@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Annotated, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 from urllib.parse import urlsplit
 
 from fastapi import Depends, Query, Request
@@ -65,6 +65,9 @@ class Urls:
 class ApiContext:
     plane: ControlPlane
     urls: Urls
+    # The running platform (`hearth.server.Node`), for endpoints beyond the control plane:
+    # its KV store (`node.kv`), its runtime's trace bus (tails). None in control-only tests.
+    node: Any = None
 
     async def is_private(self, principal: Principal, service: str) -> bool:
         # Also the 404 for another account's (or no) service, before any other work.

@@ -44,7 +44,9 @@ async def serve(
     assert node.plane is not None and node.edge is not None
     if demo and await deploy_demo(node.plane, settings.account):
         announce("deployed the demo service (production and staging)")
-    api = create_api(node.plane, domain=settings.domain, workers_url=workers_url(settings))
+    api = create_api(
+        node.plane, domain=settings.domain, workers_url=workers_url(settings), node=node
+    )
     workers = make_server(node.edge.app, *settings.listen)
     admin = make_server(api, *settings.admin_listen)
     servers = (workers, admin)
