@@ -52,14 +52,53 @@ async def test_an_invalid_route_pattern_is_rejected_saying_why_and_writes_nothin
 
 
 async def test_a_pattern_is_bound_once_per_account_whatever_its_spelling(
-    plane: ControlPlane, admin: Principal, outsider: Principal
+    plane: ControlPlane, admin: Principal
 ) -> None:
     await plane.routes.add(admin, "Example.COM/*", "api")
     for same in ("example.com/*", "example.com./*"):
         with pytest.raises(Conflict):
             await plane.routes.add(admin, same)
+
+
+@pytest.mark.parametrize(
+    ("ours", "theirs", "taken"),
+    [
+        ("example.com/*", "example.com/other/*", True),  # the same host, another path
+        ("example.com/*", "*example.com/*", True),  # their wildcard covers our host
+        ("*.example.com/*", "api.example.com/*", True),  # ours covers their host
+        ("*.example.com/*", "*.api.example.com/*", True),
+        ("example.com/*", "*.example.com/*", False),  # only subdomains: not example.com
+        ("example.com/*", "example.org/*", False),
+        ("example.com/*", "myexample.com/*", False),  # wildcards cover whole labels
+    ],
+)
+async def test_a_host_another_account_routes_cannot_be_claimed(
+    plane: ControlPlane, admin: Principal, outsider: Principal, ours: str, theirs: str, taken: bool
+) -> None:
+    """Otherwise an account could take over another's traffic with a more specific route."""
+    await plane.routes.add(admin, ours, "api")
     await plane.services.create(outsider, "api")
-    assert await plane.routes.add(outsider, "example.com/*", "api")  # another account
+    if not taken:
+        assert await plane.routes.add(outsider, theirs, "api")
+        return
+    with pytest.raises(Conflict) as refused:
+        await plane.routes.add(outsider, theirs, "api")
+    assert refused.value.code == "hostname_taken"
+    assert "is claimed by another account" in refused.value.message
+
+
+async def test_a_custom_domain_of_another_account_cannot_be_claimed(
+    plane: ControlPlane, admin: Principal, outsider: Principal
+) -> None:
+    await plane.routes.add_domain(admin, "shop.example.com", "api")
+    await plane.services.create(outsider, "api")
+    for claim in (
+        plane.routes.add_domain(outsider, "shop.example.com", "api"),
+        plane.routes.add(outsider, "*example.com/*", "api"),
+    ):
+        with pytest.raises(Conflict):
+            await claim
+    assert await plane.routes.add_domain(outsider, "blog.example.com", "api")
 
 
 async def test_a_route_to_an_unknown_environment_is_not_found(

@@ -73,6 +73,7 @@ class Routes:
         route = Route(new_id(), pattern, service, environment if service else None, now())
         async with self._ctx.store.write() as conn:
             env_id = await self._target(conn, principal, service, environment)
+            await _check_hosts_free(conn, principal, _claim(canonical))
             taken = await conn.execute(
                 sa.select(routes.c.id).where(
                     routes.c.account_id == principal.account.id, routes.c.canonical == canonical
@@ -132,6 +133,7 @@ class Routes:
         async with self._ctx.store.write() as conn:
             env_id = await self._target(conn, principal, service, environment)
             assert env_id is not None
+            await _check_hosts_free(conn, principal, (host, ""))
             taken = await conn.execute(
                 sa.select(custom_domains.c.id).where(
                     custom_domains.c.account_id == principal.account.id,
@@ -227,6 +229,51 @@ class Routes:
             raise Invalid("name the environment the route serves", code="invalid_route")
         ref = await find_environment(conn, principal.account.id, service, env)
         return ref.environment_id
+
+
+# A host claim: (canonical host, wildcard) as route patterns spell it ("" for an exact host,
+# "*" for the host and its subdomains, "*." for its subdomains only).
+HostClaim = tuple[str, str]
+
+
+def _claim(canonical_pattern: str) -> HostClaim:
+    from ..edge._patterns import parse_route_pattern
+
+    parsed = parse_route_pattern(canonical_pattern)
+    return (parsed.host, parsed.host_wildcard)
+
+
+def _overlap(a: HostClaim, b: HostClaim) -> bool:
+    """Whether some hostname is covered by both claims (wildcards cover whole labels)."""
+    (host_a, wild_a), (host_b, wild_b) = a, b
+    if not wild_a and not wild_b:
+        return host_a == host_b
+    if not wild_a or not wild_b:  # one exact host against one wildcard
+        (exact, _), (base, wild) = (a, b) if not wild_a else (b, a)
+        return exact.endswith("." + base) or (wild == "*" and exact == base)
+    return host_a == host_b or host_a.endswith("." + host_b) or host_b.endswith("." + host_a)
+
+
+async def _check_hosts_free(conn: AsyncConnection, principal: Principal, claim: HostClaim) -> None:
+    """A hostname is one account's: a route or custom domain may not cover a host that
+    another account's routes or domains already cover, or it could take over their traffic."""
+    others = [
+        _claim(row.canonical)
+        for row in await conn.execute(
+            sa.select(routes.c.canonical).where(routes.c.account_id != principal.account.id)
+        )
+    ]
+    others += [
+        (row.hostname, "")
+        for row in await conn.execute(
+            sa.select(custom_domains.c.hostname).where(
+                custom_domains.c.account_id != principal.account.id
+            )
+        )
+    ]
+    if any(_overlap(claim, other) for other in others):
+        host = claim[1] + claim[0]
+        raise Conflict(f"hostname {host!r} is claimed by another account", code="hostname_taken")
 
 
 _TARGET = (services.c.name.label("service"), environments.c.name.label("environment"))
