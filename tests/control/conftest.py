@@ -1,50 +1,63 @@
-"""Fixtures for control-plane tests: a plane on both backends, two accounts, a fake runtime."""
+"""Fixtures for control-plane tests: a plane on both backends, two accounts, and the real
+upload validation of `hearth serve` (the runtime loads every version before it is stored)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
 
+from hearth.bindings.kv import SqliteKVStore
 from hearth.control import ControlPlane, Event, EventBus, Principal, Version, VersionDraft
+from hearth.runtime import InProcessRuntime
+from hearth.server._versions import BundleFolders, VersionLoader
 from hearth.store import Store
 from tests.store.backends import data_dir, database_url, postgres_url, store
 
 __all__ = ["data_dir", "database_url", "postgres_url", "store"]
 
-HELLO = "async def on_fetch(request):\n    return 'hello'\n"
+
+def worker(text: str) -> str:
+    """A worker module that answers `text`."""
+    return (
+        "from workers import Response, WorkerEntrypoint\n\n"
+        "class Default(WorkerEntrypoint):\n"
+        "    async def fetch(self, request):\n"
+        f"        return Response({text!r})\n"
+    )
 
 
-class FakeLoadError(Exception):
-    """Shaped like the runtime's LoadError: a message and a traceback."""
-
-    def __init__(self, message: str, traceback_text: str) -> None:
-        super().__init__(message)
-        self.message = message
-        self.traceback = traceback_text
+HELLO = worker("hello")
+# Namespaces the tests' KV bindings name; they exist in the account `acme`.
+KV_NAMESPACES = ("ns1", "prod-ns", "staging-ns")
 
 
-class FakeRuntime:
-    """Stands in for the runtime's validation: code containing `raise` does not load."""
+class RecordingValidator:
+    """`hearth serve`'s real upload validation (the version loaded by the in-process runtime,
+    bindings checked against a real KV store), remembering every draft it was shown."""
 
-    def __init__(self) -> None:
+    def __init__(self, store: Store, data_dir: Path) -> None:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        self.kv = SqliteKVStore(data_dir / "kv.sqlite3")
+        self.platform = SimpleNamespace(kv=self.kv)
+        runtime = InProcessRuntime(platform=self.platform)
+        bundles = BundleFolders(data_dir / "bundles")
+        self.loader = VersionLoader(store, runtime, bundles, self.platform)
         self.drafts: list[VersionDraft] = []
 
     async def validate(self, draft: VersionDraft) -> float:
         self.drafts.append(draft)
-        source = draft.files[draft.main_module].decode()
-        if "raise" in source:
-            raise FakeLoadError(
-                f"{draft.main_module}:1: RuntimeError: boom",
-                'Traceback (most recent call last):\n  File "entry.py", line 1\nRuntimeError: boom',
-            )
-        return 12.5
+        return await self.loader.validate(draft)
 
 
 @pytest.fixture
-def runtime() -> FakeRuntime:
-    return FakeRuntime()
+async def runtime(store: Store, data_dir: Path) -> AsyncIterator[RecordingValidator]:
+    validator = RecordingValidator(store, data_dir)
+    yield validator
+    await validator.kv.close()
 
 
 @pytest.fixture
@@ -53,7 +66,7 @@ def events() -> list[Event]:
 
 
 @pytest.fixture
-def plane(store: Store, runtime: FakeRuntime, events: list[Event]) -> ControlPlane:
+def plane(store: Store, runtime: RecordingValidator, events: list[Event]) -> ControlPlane:
     bus = EventBus()
     bus.subscribe(events.append)
     return ControlPlane(store, bus, validate_version=runtime.validate, domain="hearth.test")
@@ -69,10 +82,13 @@ async def _principal(plane: ControlPlane, account: str, scope: str = "admin") ->
 
 
 @pytest.fixture
-async def admin(plane: ControlPlane) -> Principal:
-    """An admin token of account `acme`, which has a service `api`."""
+async def admin(plane: ControlPlane, runtime: RecordingValidator) -> Principal:
+    """An admin token of account `acme`, which has a service `api` and the KV namespaces
+    `KV_NAMESPACES`."""
     principal = await _principal(plane, "acme")
     await plane.services.create(principal, "api")
+    for namespace_id in KV_NAMESPACES:
+        await runtime.kv.create_namespace(principal.account.id, namespace_id, namespace_id)
     return principal
 
 

@@ -7,6 +7,8 @@ import pytest
 from hearth.control import Conflict, ControlPlane, Invalid, NotFound, Principal, snapshot_routing
 from tests.store.backends import row_counts
 
+from .conftest import worker
+
 
 async def test_a_new_environment_is_empty(plane: ControlPlane, admin: Principal) -> None:
     env = await plane.environments.create(admin, "api", "staging")
@@ -36,10 +38,10 @@ async def test_a_clone_gets_the_current_version_as_its_deployed_version_1(
     source = await upload(
         vars={"A": "1"},
         secrets={"KEY": "secret"},
-        bindings=[{"type": "kv", "name": "CACHE"}],
+        bindings=[{"type": "kv", "name": "CACHE", "namespace_id": "ns1"}],
         deploy=True,
     )
-    await upload("async def on_fetch(r):\n    return 'not deployed'\n")  # latest, not current
+    await upload(worker("not deployed"))  # latest, not current
     await plane.environments.clone(admin, "api", "production", "staging")
     clone = (await plane.versions.list(admin, "api", "staging")).items
     assert len(clone) == 1

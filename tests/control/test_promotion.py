@@ -14,7 +14,9 @@ from hearth.control import (
 )
 from tests.store.backends import row_counts
 
-NEW_CODE = "async def on_fetch(request):\n    return 'new'\n"
+from .conftest import worker
+
+NEW_CODE = worker("new")
 
 
 @pytest.fixture
@@ -94,7 +96,7 @@ async def test_a_pipeline_moves_a_version_one_stage_on(
     plane: ControlPlane, admin: Principal, staged, upload
 ) -> None:
     await plane.environments.create(admin, "api", "dev")
-    dev = await upload("async def on_fetch(r):\n    return 'dev'\n", environment="dev", deploy=True)
+    dev = await upload(worker("dev"), environment="dev", deploy=True)
     assert await plane.promotion.set_pipeline(admin, "api", ["dev", "staging", "production"])
     assert await plane.promotion.get_pipeline(admin, "api") == ["dev", "staging", "production"]
     in_staging = await plane.promotion.promote_next(admin, "api", "dev")

@@ -146,6 +146,6 @@ async def test_setting_bindings_makes_a_new_deployed_version(
     plane: ControlPlane, admin: Principal, upload
 ) -> None:
     await upload(deploy=True)
-    bindings = [{"type": "service", "name": "AUTH", "service": "auth", "entrypoint": "Admin"}]
+    bindings = [{"type": "kv", "name": "CACHE", "namespace_id": "ns1"}]
     version = await plane.settings.set_bindings(admin, "api", "production", bindings)
     assert version.bindings == bindings
