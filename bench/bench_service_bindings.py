@@ -27,19 +27,11 @@ PROJECTS = ROOT / "bench" / "projects"
 BACKEND = PROJECTS / "sb-backend"
 GATEWAYS = {name: PROJECTS / f"sb-{name}" for name in ("self", "fetch", "rpc")}
 ROUNDS = 5
-# `hearth dev` with the `service` binding type registered even where hearth/bindings does not
-# list it yet (a no-op once it does).
-_DEV = (
-    "from hearth.bindings import BINDING_TYPES;"
-    "from hearth.bindings.services import make_service;"
-    "BINDING_TYPES.setdefault('service', make_service);"
-    "from hearth.cli import main; main()"
-)
 
 
 def dev_command(*projects: Path) -> list[str]:
     configs = [part for project in projects for part in ("-c", str(project))]
-    return [PYTHON, "-c", _DEV, "dev", *configs, "--ip", "127.0.0.1", "--port", "{port}"] + [
+    return [PYTHON, "-m", "hearth", "dev", *configs, "--ip", "127.0.0.1", "--port", "{port}"] + [
         "--no-log-requests"
     ]
 

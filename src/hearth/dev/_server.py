@@ -60,7 +60,7 @@ class DevServer:
         self.project = self.projects[0]  # the one served on the port
         # KV data outlives the session, in the served project's `.hearth/` unless told otherwise.
         self.persist_to = persist_to or self.project.root / ".hearth"
-        self.kv: SqliteKVStore | None = None
+        self._kv: SqliteKVStore | None = None
         self._services: dict[tuple[str, str | None], DevProject] = {}
         self.host = host
         self.port = port
@@ -80,9 +80,6 @@ class DevServer:
         return f"http://{self.host}:{self.port}"
 
     async def start(self) -> None:
-        self.persist_to.mkdir(parents=True, exist_ok=True)
-        self.kv = SqliteKVStore(self.persist_to / SQLITE_FILENAME)
-        self.app.on_shutdown.append(self.kv.close)
         for project in self.projects:
             project.read_config()
         self._index()
@@ -166,8 +163,17 @@ class DevServer:
             if result.detail:
                 self.console.print(result.detail, markup=False, style="red")
 
+    @property
+    def kv(self) -> SqliteKVStore:
+        """The session's KV data, opened when a binding first needs it (a project without KV
+        leaves no `.hearth/` behind)."""
+        if self._kv is None:
+            self.persist_to.mkdir(parents=True, exist_ok=True)
+            self._kv = SqliteKVStore(self.persist_to / SQLITE_FILENAME)
+            self.app.on_shutdown.append(self._kv.close)
+        return self._kv
+
     async def _create_namespaces(self, bindings: list[KVNamespaceBinding]) -> None:
-        assert self.kv is not None
         for binding in bindings:
             namespace_id = local_namespace_id(binding)
             if await self.kv.get_namespace(LOCAL_ACCOUNT, namespace_id) is None:
