@@ -10,6 +10,7 @@ BENCHMARKS = [
     "bench.bench_routing",
     "bench.bench_serve",
     "bench.bench_kv",
+    "bench.bench_kv_api",
     "bench.bench_service_bindings",
 ]
 

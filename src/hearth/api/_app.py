@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import APIRouter, FastAPI
 from pydantic import BaseModel
 
+from ..bindings.kv import _api as _kv
 from ..control import ControlPlane
 from . import (
     _deployments,
@@ -68,6 +69,7 @@ def create_api(plane: ControlPlane, *, domain: str, workers_url: str, node: Any 
         _secrets,
         _promotion,
         _routes,
+        _kv,
     ):
         app.include_router(module.router, prefix=PREFIX)
     return app

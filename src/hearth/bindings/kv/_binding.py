@@ -10,7 +10,7 @@ works here: options as keyword arguments (`get(k, type="json")`), as one dict
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterable, AsyncIterator
+from collections.abc import AsyncIterable
 from typing import Any
 
 from ...fetch import ReadableStream
@@ -26,6 +26,7 @@ from ._limits import (
     check_cache_ttl,
     check_key_name,
     check_list_options,
+    limited_value,
     resolve_expiration,
     serialize_metadata,
     value_too_large,
@@ -234,7 +235,7 @@ class KVNamespace:
         elif isinstance(value, bytearray | memoryview):
             data = bytes(value)
         elif hasattr(value, "__aiter__"):
-            data = _limited(aiter(value))
+            data = limited_value(aiter(value))
         else:
             raise TypeError(BAD_PUT_VALUE)
         ttl = expirationTtl if expirationTtl is not None else expiration_ttl
@@ -286,18 +287,3 @@ def _decode(value: bytes, value_type: str) -> Any:
     if value_type == "json":
         return json.loads(value.decode("utf-8", "replace"))
     return value  # arrayBuffer
-
-
-async def _limited(source: AsyncIterator[Any]) -> AsyncIterator[bytes]:
-    """The stream's chunks, refusing more than 25 MiB; like Cloudflare, it reads to the end so
-    the error can name the value's whole length."""
-    size = 0
-    async for chunk in source:
-        if not isinstance(chunk, bytes | bytearray | memoryview):
-            raise TypeError(f"A KV value stream must yield bytes, not {chunk.__class__.__name__}.")
-        size += len(chunk)
-        if size > MAX_VALUE_SIZE:
-            async for rest in source:
-                size += len(rest)
-            raise value_too_large(size)
-        yield chunk

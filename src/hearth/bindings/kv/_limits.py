@@ -9,6 +9,7 @@ service behind it (miniflare's validator reproduces it) answers HTTP errors that
 from __future__ import annotations
 
 import json
+from collections.abc import AsyncIterator
 from typing import Any
 
 MAX_KEY_SIZE = 512
@@ -19,6 +20,8 @@ MIN_CACHE_TTL = 30  # miniflare's current value; Cloudflare's docs lowered it fr
 MAX_LIST_KEYS = 1000
 MAX_BULK_GET_KEYS = 100
 MAX_BULK_GET_SIZE = 25 * 1024 * 1024
+MAX_BULK_WRITE_KEYS = 10_000  # REST API: pairs per bulk write, keys per bulk delete
+MAX_BULK_WRITE_SIZE = 100 * 1024 * 1024  # REST API: the whole bulk write request
 
 VALUE_TYPES = ("text", "json", "arrayBuffer", "stream")
 UNKNOWN_TYPE = (
@@ -148,6 +151,21 @@ def value_too_large(size: int) -> KVError:
     return KVError("PUT", 413, f"Value length of {size} exceeds limit of {MAX_VALUE_SIZE}.")
 
 
+async def limited_value(source: AsyncIterator[Any]) -> AsyncIterator[bytes]:
+    """A value stream's chunks (a worker's stream, a REST request body), refusing more than
+    25 MiB; like Cloudflare, it reads to the end so the error can name the value's length."""
+    size = 0
+    async for chunk in source:
+        if not isinstance(chunk, bytes | bytearray | memoryview):
+            raise TypeError(f"A KV value stream must yield bytes, not {chunk.__class__.__name__}.")
+        size += len(chunk)
+        if size > MAX_VALUE_SIZE:
+            async for rest in source:
+                size += len(rest)
+            raise value_too_large(size)
+        yield chunk
+
+
 def check_list_options(limit: object, prefix: object) -> int:
     """The page size to use: workerd sends `limit` only when > 0, else the service's 1000."""
     count = MAX_LIST_KEYS
@@ -183,6 +201,16 @@ def check_bulk_get(keys: list[Any], value_type: str | None) -> None:
         if not isinstance(key, str):
             raise TypeError(f"KV key must be a string, not {type(key).__name__}.")
         check_service_key("GET_BULK", key)
+
+
+def check_bulk_write_count(method: str, count: int, what: str) -> None:
+    """The REST API's bulk write and delete take at most 10,000 pairs or keys."""
+    if count > MAX_BULK_WRITE_KEYS:
+        raise KVError(
+            method,
+            400,
+            f"received {count} {what}, but max allowed per request is: {MAX_BULK_WRITE_KEYS}",
+        )
 
 
 def bulk_too_large() -> KVError:

@@ -33,6 +33,7 @@ from ._store import (
     CHUNK_SIZE,
     SWEEP_BATCH,
     Clock,
+    Entry,
     KeyPage,
     KVStore,
     ListedKey,
@@ -340,6 +341,26 @@ class PostgresKVStore(KVStore):
 
     async def delete(self, namespace_id: str, key: str) -> None:
         await self._pool.execute(_DELETE, namespace_id, encode_key(key), self.now())
+
+    async def put_many(self, namespace_id: str, entries: list[Entry]) -> None:
+        now = self.now()
+        rows = [
+            (namespace_id, encode_key(key), value, len(value), exp, meta, now)
+            for key, value, exp, meta in entries
+            if len(value) <= CHUNK_SIZE
+        ]
+        try:
+            async with self._pool.acquire() as conn, conn.transaction():
+                await conn.executemany(_PUT_INLINE, rows)
+        except asyncpg.ForeignKeyViolationError:
+            raise NamespaceNotFound(namespace_id) from None
+        # Values too large to sit inline become blobs, each written as `put` writes it.
+        await super().put_many(namespace_id, [e for e in entries if len(e[1]) > CHUNK_SIZE])
+
+    async def delete_many(self, namespace_id: str, keys: list[str]) -> None:
+        now = self.now()
+        async with self._pool.acquire() as conn, conn.transaction():
+            await conn.executemany(_DELETE, [(namespace_id, encode_key(key), now) for key in keys])
 
     # -- sweeping --------------------------------------------------------------------------
 

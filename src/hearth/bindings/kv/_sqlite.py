@@ -34,6 +34,7 @@ from ._store import (
     CHUNK_SIZE,
     SWEEP_BATCH,
     Clock,
+    Entry,
     KeyPage,
     KVStore,
     ListedKey,
@@ -350,6 +351,30 @@ class SqliteKVStore(KVStore):
         if seq is None:
             return
         self._db.execute("DELETE FROM kv_entries WHERE ns = ? AND key = ?", (seq, key))
+
+    async def put_many(self, namespace_id: str, entries: list[Entry]) -> None:
+        seq = self._seqs.get(namespace_id) or self._seq(namespace_id)
+        if seq is None:
+            raise NamespaceNotFound(namespace_id)
+        # Values too large to sit inline become blobs, each written as `put` writes it.
+        small = [e for e in entries if len(e[1]) <= CHUNK_SIZE]
+        rows = [(seq, key, value, None, len(value), exp, meta) for key, value, exp, meta in small]
+        try:
+            with self._transaction() as db:
+                db.executemany(_UPSERT, rows)
+        except sqlite3.IntegrityError:  # the namespace was deleted (by another process)
+            self._seqs.pop(namespace_id, None)
+            raise NamespaceNotFound(namespace_id) from None
+        await super().put_many(namespace_id, [e for e in entries if len(e[1]) > CHUNK_SIZE])
+
+    async def delete_many(self, namespace_id: str, keys: list[str]) -> None:
+        seq = self._seq(namespace_id)
+        if seq is None:
+            return
+        with self._transaction() as db:
+            db.executemany(
+                "DELETE FROM kv_entries WHERE ns = ? AND key = ?", [(seq, key) for key in keys]
+            )
 
     # -- sweeping --------------------------------------------------------------------------
 

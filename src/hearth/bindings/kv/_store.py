@@ -25,6 +25,8 @@ from typing import Any
 
 Clock = Callable[[], float]
 Value = bytes | bytearray | memoryview | AsyncIterable[bytes]
+#: One value of a bulk write: key, value, absolute expiration, metadata JSON text.
+Entry = tuple[str, bytes, int | None, str | None]
 
 CHUNK_SIZE = 512 * 1024
 BLOB_GRACE_SECONDS = 15 * 60.0
@@ -171,6 +173,17 @@ class KVStore(ABC):
     @abstractmethod
     async def delete(self, namespace_id: str, key: str) -> None: ...
 
+    async def put_many(self, namespace_id: str, entries: list[Entry]) -> None:
+        """Store several values (the REST API's bulk write). Backends write the values that fit
+        in a chunk in one transaction: all of them or, on a failure, none."""
+        for key, value, expiration, metadata in entries:
+            await self.put(namespace_id, key, value, expiration=expiration, metadata=metadata)
+
+    async def delete_many(self, namespace_id: str, keys: list[str]) -> None:
+        """Delete several keys (the REST API's bulk delete); backends do it in one transaction."""
+        for key in keys:
+            await self.delete(namespace_id, key)
+
     @abstractmethod
     async def list_keys(
         self,
@@ -241,8 +254,8 @@ def encode_cursor(last_key: bytes) -> str:
 
 
 def decode_cursor(cursor: str) -> bytes:
-    try:
-        return base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+    try:  # strict: a mangled cursor is refused, not silently read as another position
+        return base64.b64decode(cursor + "=" * (-len(cursor) % 4), altchars=b"-_", validate=True)
     except (ValueError, TypeError):
         raise ValueError(f"invalid cursor {cursor!r}") from None
 
