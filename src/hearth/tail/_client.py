@@ -1,0 +1,115 @@
+"""Following an environment's tail from a client (`hearth tail`): the WebSocket, its framing,
+and reconnecting when the server restarts."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator, Callable
+from typing import Any
+from urllib.parse import quote, urlencode, urlsplit, urlunsplit
+
+from websockets.asyncio.client import connect
+from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidStatus
+
+from ._filters import TailFilters
+
+__all__ = ["TailError", "follow", "tail_url"]
+
+FIRST_DELAY = 0.5  # seconds before the first reconnection attempt, doubling…
+MAX_DELAY = 5.0  # …up to this
+MAX_MESSAGE = 16 * 2**20  # an event with large logs is still one message
+# Refusals worth retrying once the tail has been open: the server may be starting or busy.
+_RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+
+
+class TailError(Exception):
+    """The tail cannot be followed; `str()` is one line for a person (status and the server's
+    message, or why the server could not be reached)."""
+
+
+def tail_url(
+    api_url: str,
+    service: str,
+    environment: str,
+    version: str | None = None,
+    filters: TailFilters | None = None,
+) -> str:
+    """The WebSocket URL of a tail, from the admin listener's base URL (`http://host:port`)."""
+    parts = urlsplit(api_url.rstrip("/"))
+    scheme = {"http": "ws", "https": "wss"}.get(parts.scheme, parts.scheme)
+    path = (
+        f"{parts.path}/api/v1/services/{quote(service, safe='')}"
+        f"/environments/{quote(environment, safe='')}/tail"
+    )
+    query = (filters or TailFilters()).to_query()
+    if version is not None:
+        query.append(("version", version))
+    return urlunsplit((scheme, parts.netloc, path, urlencode(query), ""))
+
+
+async def follow(
+    api_url: str,
+    token: str,
+    service: str,
+    environment: str = "production",
+    *,
+    version: str | None = None,
+    filters: TailFilters | None = None,
+    on_notice: Callable[[str], None] | None = None,
+) -> AsyncIterator[dict[str, Any]]:
+    """Yields each trace event (a JSON dict, Cloudflare's tail event shape) as it happens, over
+    the API's WebSocket. When the connection drops (server restart) it calls
+    `on_notice("…reconnecting…")` and reconnects with backoff (0.5 s doubling to 5 s), forever,
+    until the caller stops iterating. Dropped-event reports arrive through `on_notice` too.
+
+    Raises `TailError` when the first connection fails (server unreachable, 401, 404, 400 for a
+    bad filter, 429 too many tails) and when, after a reconnection, the server refuses the tail
+    for good (token revoked, environment deleted)."""
+    notice = on_notice or (lambda _text: None)
+    if urlsplit(api_url).scheme not in ("http", "https") or not urlsplit(api_url).hostname:
+        raise TailError(f"invalid API URL {api_url!r}: expected http://host:port or https://…")
+    url = tail_url(api_url, service, environment, version, filters)
+    headers = {"Authorization": f"Bearer {token}"}
+    opened = False  # once the tail has been open, failures mean "retry", not "give up"
+    delay = FIRST_DELAY
+    while True:
+        try:
+            async with connect(url, additional_headers=headers, max_size=MAX_MESSAGE) as socket:
+                opened, delay = True, FIRST_DELAY
+                async for raw in socket:
+                    message = json.loads(raw)
+                    if message.get("type") == "event":
+                        yield message["event"]
+                    elif message.get("type") == "dropped":
+                        count = message.get("count", 0)
+                        notice(f"{count} event(s) dropped: this tail could not keep up")
+            reason = f"{api_url} closed the connection"
+        except InvalidStatus as error:
+            status = error.response.status_code
+            text = f"{status} {_server_message(error.response.body)}"
+            if not opened or status not in _RETRY_STATUSES:
+                raise TailError(text) from None
+            reason = text
+        except ConnectionClosed as error:
+            if error.rcvd is not None and error.rcvd.code == 1008:  # a policy refusal is final
+                raise TailError(error.rcvd.reason or "the server refused the tail") from None
+            reason = f"lost the connection to {api_url}"
+        except (OSError, TimeoutError, InvalidHandshake) as error:
+            if not opened:
+                raise TailError(f"cannot reach the Hearth API at {api_url}: {error}") from None
+            reason = f"lost the connection to {api_url}"
+        if delay == FIRST_DELAY:  # one notice per outage, not per attempt
+            notice(f"{reason}; reconnecting…")
+        await asyncio.sleep(delay)
+        delay = min(delay * 2, MAX_DELAY)
+
+
+def _server_message(body: bytes | None) -> str:
+    """The `message` of the API's `{"error": …}` body, or the body itself."""
+    if not body:
+        return "(no message)"
+    try:
+        return str(json.loads(body)["error"]["message"])
+    except (ValueError, KeyError, TypeError):
+        return body.decode(errors="replace").strip()[:200]
