@@ -2,10 +2,23 @@
 
 from __future__ import annotations
 
+import sys
+
 import typer
 
+from ._deploy import deploy
 from ._dev import dev
+from ._environments import environments, services
+from ._errors import CliError
+from ._init import init
+from ._kv import kv
+from ._login import login, whoami
+from ._routes import routes
+from ._secrets import secrets
 from ._serve import serve
+from ._tail import tail
+from ._tokens import tokens
+from ._versions import deployments, promote, rollback, versions
 
 app = typer.Typer(
     name="hearth",
@@ -28,6 +41,33 @@ app.command(
     epilog="Example: [bold]hearth serve --domain example.test --listen 0.0.0.0:80[/]",
 )(serve)
 
+app.command(epilog="Example: [bold]hearth login --url http://127.0.0.1:8788[/]")(login)
+app.command(epilog="Example: [bold]hearth whoami --json[/]")(whoami)
+app.command(epilog="Example: [bold]hearth init my-worker[/]")(init)
+app.command(epilog="Example: [bold]hearth deploy --env staging -m 'new greeting' --tag v2[/]")(
+    deploy
+)
+app.command(epilog="Example: [bold]hearth rollback 3 --env production[/]")(rollback)
+app.command(
+    epilog="Example: [bold]hearth promote staging production[/] or [bold]hearth promote staging[/]"
+)(promote)
+app.command(epilog="Example: [bold]hearth tail --env staging --status error --format json[/]")(tail)
+app.add_typer(versions, name="versions")
+app.add_typer(deployments, name="deployments")
+app.add_typer(environments, name="env")
+app.add_typer(secrets, name="secret")
+app.add_typer(routes, name="routes")
+app.add_typer(tokens, name="tokens")
+app.add_typer(services, name="services")
+app.add_typer(kv, name="kv")
+
 
 def main() -> None:
-    app()
+    try:
+        app()
+    except CliError as error:
+        # One line on stderr (after the server's traceback of a version that does not load).
+        if error.detail:
+            sys.stderr.write(error.detail.rstrip() + "\n")
+        sys.stderr.write(f"error: {error}\n")
+        sys.exit(1)

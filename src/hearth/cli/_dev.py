@@ -31,6 +31,14 @@ def dev(
         Path | None,
         typer.Option(help="Directory for local KV data (default: .hearth/ in the project)."),
     ] = None,
+    test_scheduled: Annotated[
+        bool,
+        typer.Option(
+            "--test-scheduled",
+            help="Also fire the scheduled handler at /__scheduled?cron=… (wrangler's old path; "
+            "/cdn-cgi/handler/scheduled always works).",
+        ),
+    ] = False,
     log_requests: Annotated[
         bool,
         typer.Option("--log-requests/--no-log-requests", help="Print each request and its logs."),
@@ -48,6 +56,7 @@ def dev(
         port=port,
         log_requests=log_requests,
         persist_to=persist_to,
+        test_scheduled=test_scheduled,
     )
     run(server.serve())
 

@@ -36,6 +36,25 @@ def serve(
     demo: Annotated[
         bool, typer.Option(help="Deploy the demo service (production and staging) once.")
     ] = False,
+    tls_cert: Annotated[
+        Path | None,
+        typer.Option(
+            help="Serve workers over HTTPS with this PEM certificate (chain).", exists=True
+        ),
+    ] = None,
+    tls_key: Annotated[
+        Path | None, typer.Option(help="The PEM private key of --tls-cert.", exists=True)
+    ] = None,
+    http_redirect: Annotated[
+        int | None,
+        typer.Option(help="With --tls-cert: listen for HTTP on this port, redirect to HTTPS."),
+    ] = None,
+    public_url: Annotated[
+        str | None,
+        typer.Option(
+            help="Scheme and port of the URLs the API shows (behind a TLS proxy: https://DOMAIN)."
+        ),
+    ] = None,
 ) -> None:
     """Run the platform: workers listener, API and dashboard, on one machine.
 
@@ -45,6 +64,20 @@ def serve(
     from ..edge._server import run
     from ..server import Settings
     from ..server import serve as serve_node
+    from ..server._serve import Tls
+
+    if (tls_cert is None) != (tls_key is None):
+        raise typer.BadParameter("--tls-cert and --tls-key go together")
+    if http_redirect is not None and tls_cert is None:
+        raise typer.BadParameter("--http-redirect needs --tls-cert and --tls-key")
+    if public_url is not None and not public_url.startswith(("http://", "https://")):
+        raise typer.BadParameter(f"--public-url {public_url!r}: give http://… or https://…")
+    tls = Tls(tls_cert, tls_key, http_redirect) if tls_cert and tls_key else None
+    if tls is not None:
+        try:
+            tls.check()
+        except ValueError as error:
+            raise typer.BadParameter(str(error)) from None
 
     settings = Settings(
         data_dir=data_dir,
@@ -54,4 +87,4 @@ def serve(
         domain=domain,
         account=account,
     )
-    run(serve_node(settings, demo=demo))
+    run(serve_node(settings, demo=demo, tls=tls, public_url=public_url))

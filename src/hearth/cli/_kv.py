@@ -1,0 +1,234 @@
+"""`hearth kv namespace …` and `hearth kv key …`: KV namespaces and their keys.
+
+A namespace is named by `--namespace-id` (its id, or its title) or by `--binding NAME`, the
+project's kv_namespaces entry of that binding (its `id`, else the namespace titled NAME).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from ._client import Api, connect, seg
+from ._errors import CliError
+from ._output import Json, out, show, table, when
+from ._prompts import Yes, confirm
+from ._target import ConfigPath, Env, load_project
+
+__all__ = ["kv"]
+
+kv = typer.Typer(help="Workers KV: namespaces and keys.", no_args_is_help=True)
+namespaces = typer.Typer(help="KV namespaces: list, create, rename, delete.", no_args_is_help=True)
+keys = typer.Typer(help="Keys of a namespace: put, get, list, delete.", no_args_is_help=True)
+kv.add_typer(namespaces, name="namespace")
+kv.add_typer(keys, name="key")
+
+NamespaceRef = Annotated[str, typer.Argument(help="The namespace's id or title.")]
+NamespaceId = Annotated[
+    str | None, typer.Option("--namespace-id", help="The namespace's id or title.")
+]
+Binding = Annotated[
+    str | None,
+    typer.Option("--binding", help="A kv_namespaces binding of the project's wrangler config."),
+]
+Key = Annotated[str, typer.Argument(help="The key.")]
+
+
+def _find(api: Api, ref: str) -> dict[str, Any]:
+    for namespace in api.items("/kv/namespaces"):
+        if ref in (namespace["id"], namespace["title"]):
+            return namespace
+    raise CliError(
+        f"no KV namespace with id or title {ref!r} (hearth kv namespace list shows them)"
+    )
+
+
+def _namespace(
+    api: Api, namespace_id: str | None, binding: str | None, config: Path, env: str | None
+) -> str:
+    if (namespace_id is None) == (binding is None):
+        raise CliError("name the namespace: give --namespace-id ID_OR_TITLE or --binding NAME")
+    if binding is None:
+        assert namespace_id is not None
+        return _find(api, namespace_id)["id"]
+    project = load_project(config, env)
+    for entry in project.kv_namespaces:
+        if entry.binding == binding:
+            return _find(api, entry.id or entry.binding)["id"]
+    known = ", ".join(e.binding for e in project.kv_namespaces) or "none"
+    raise CliError(
+        f"no kv_namespaces binding {binding!r} in {project.config_path.name} (bindings: {known})"
+    )
+
+
+# -- namespaces -------------------------------------------------------------------------------
+
+
+@namespaces.command("list", epilog="Example: hearth kv namespace list --json")
+def list_namespaces(as_json: Json = False) -> None:
+    """The account's KV namespaces."""
+    items = connect().items("/kv/namespaces")
+    columns = [
+        ("TITLE", lambda n: n["title"]),
+        ("ID", lambda n: n["id"]),
+        ("CREATED", lambda n: when(n["created_on"])),
+    ]
+    show(items, as_json, lambda: table(items, columns, empty="no KV namespaces"))
+
+
+@namespaces.command("create", epilog="Example: hearth kv namespace create sessions")
+def create_namespace(title: Annotated[str, typer.Argument(help="Unique in the account.")]) -> None:
+    """A new, empty namespace; put its id in kv_namespaces to bind it."""
+    created = connect().post("/kv/namespaces", {"title": title})
+    out.print(f"Created KV namespace {created['title']} with id {created['id']}")
+    out.print(
+        f'Bind it in wrangler.toml:\n[[kv_namespaces]]\nbinding = "{title.upper().replace("-", "_")}"\nid = "{created["id"]}"'
+    )
+
+
+@namespaces.command("rename", epilog="Example: hearth kv namespace rename sessions sessions-old")
+def rename_namespace(
+    namespace: NamespaceRef, title: Annotated[str, typer.Argument(help="The new title.")]
+) -> None:
+    """Change a namespace's title (its id, what bindings name, stays)."""
+    api = connect()
+    found = _find(api, namespace)
+    api.put(f"/kv/namespaces/{seg(found['id'])}", {"title": title})
+    out.print(f"Renamed KV namespace {found['title']} to {title}")
+
+
+@namespaces.command("delete", epilog="Example: hearth kv namespace delete sessions --yes")
+def delete_namespace(namespace: NamespaceRef, yes: Yes = False) -> None:
+    """Delete a namespace and every key in it."""
+    api = connect()
+    found = _find(api, namespace)
+    confirm(f"Delete KV namespace {found['title']} and all its keys?", yes)
+    api.delete(f"/kv/namespaces/{seg(found['id'])}")
+    out.print(f"Deleted KV namespace {found['title']}")
+
+
+# -- keys -------------------------------------------------------------------------------------
+
+
+@keys.command("put", epilog="Example: hearth kv key put greeting hello --binding CACHE")
+def put_key(
+    key: Key,
+    value: Annotated[
+        str | None, typer.Argument(help="The value (default: --path, or stdin).")
+    ] = None,
+    path: Annotated[
+        Path | None, typer.Option("--path", help="Read the value from this file.")
+    ] = None,
+    ttl: Annotated[
+        int | None, typer.Option("--ttl", help="Expire after this many seconds (≥ 60).")
+    ] = None,
+    expiration: Annotated[int | None, typer.Option(help="Expire at this epoch second.")] = None,
+    metadata: Annotated[str | None, typer.Option(help="JSON metadata stored with the key.")] = None,
+    namespace_id: NamespaceId = None,
+    binding: Binding = None,
+    env: Env = None,
+    config: ConfigPath = Path("."),
+) -> None:
+    """Write a value (an argument, a file, or stdin)."""
+    if value is not None and path is not None:
+        raise CliError("give the value as an argument or --path, not both")
+    if metadata is not None:
+        try:
+            json.loads(metadata)
+        except json.JSONDecodeError as error:
+            raise CliError(f"--metadata is not JSON: {error}") from None
+    if value is not None:
+        data = value.encode()
+    elif path is not None:
+        try:
+            data = path.read_bytes()
+        except OSError as error:
+            raise CliError(f"cannot read {path}: {error.strerror}") from None
+    elif sys.stdin.isatty():
+        raise CliError("no value: give VALUE, --path FILE, or pipe it on stdin")
+    else:
+        data = sys.stdin.buffer.read()
+    api = connect()
+    ns = _namespace(api, namespace_id, binding, config, env)
+    params = {"expiration_ttl": ttl, "expiration": expiration, "metadata": metadata}
+    api.request(
+        "PUT",
+        f"/kv/namespaces/{seg(ns)}/values/{seg(key)}",
+        content=data,
+        params={k: v for k, v in params.items() if v is not None},
+    )
+    out.print(f"Wrote {len(data)} bytes to {key}")
+
+
+@keys.command(
+    "get", epilog="Example: hearth kv key get greeting --namespace-id sessions > value.bin"
+)
+def get_key(
+    key: Key,
+    namespace_id: NamespaceId = None,
+    binding: Binding = None,
+    env: Env = None,
+    config: ConfigPath = Path("."),
+) -> None:
+    """Write a key's value, raw bytes, to stdout."""
+    api = connect()
+    ns = _namespace(api, namespace_id, binding, config, env)
+    response = api.request("GET", f"/kv/namespaces/{seg(ns)}/values/{seg(key)}")
+    sys.stdout.buffer.write(response.content)
+    sys.stdout.buffer.flush()
+
+
+@keys.command("list", epilog="Example: hearth kv key list --binding CACHE --prefix user: --json")
+def list_keys(
+    prefix: Annotated[str, typer.Option(help="Only keys starting with this.")] = "",
+    limit: Annotated[int | None, typer.Option(min=1, help="At most this many keys.")] = None,
+    namespace_id: NamespaceId = None,
+    binding: Binding = None,
+    env: Env = None,
+    as_json: Json = False,
+    config: ConfigPath = Path("."),
+) -> None:
+    """Keys of a namespace, in order, with expiration and metadata."""
+    api = connect()
+    ns = _namespace(api, namespace_id, binding, config, env)
+    found: list[dict[str, Any]] = []
+    cursor = None
+    while limit is None or len(found) < limit:
+        page = api.get(
+            f"/kv/namespaces/{seg(ns)}/keys",
+            prefix=prefix,
+            cursor=cursor,
+            limit=min(1000, limit - len(found)) if limit else None,
+        )
+        found += page["keys"]
+        cursor = page.get("cursor")
+        if page["list_complete"] or not cursor:
+            break
+    columns = [
+        ("KEY", lambda k: k["name"]),
+        ("EXPIRATION", lambda k: k.get("expiration")),
+        (
+            "METADATA",
+            lambda k: json.dumps(k["metadata"]) if k.get("metadata") is not None else None,
+        ),
+    ]
+    show(found, as_json, lambda: table(found, columns, empty="no keys"))
+
+
+@keys.command("delete", epilog="Example: hearth kv key delete greeting --binding CACHE")
+def delete_key(
+    key: Key,
+    namespace_id: NamespaceId = None,
+    binding: Binding = None,
+    env: Env = None,
+    config: ConfigPath = Path("."),
+) -> None:
+    """Delete a key (deleting a missing key succeeds)."""
+    api = connect()
+    ns = _namespace(api, namespace_id, binding, config, env)
+    api.delete(f"/kv/namespaces/{seg(ns)}/values/{seg(key)}")
+    out.print(f"Deleted {key}")

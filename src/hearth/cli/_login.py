@@ -1,0 +1,47 @@
+"""`hearth login` (verify a token, then store it) and `hearth whoami`."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from ._client import Api, connect
+from ._errors import CliError
+from ._output import Json, err, out, show
+from ._prompts import read_secret
+from ._settings import Login, save_login
+
+__all__ = ["login", "whoami"]
+
+
+def login(
+    url: Annotated[str, typer.Option(help="The Hearth API, e.g. http://127.0.0.1:8788.")],
+    token: Annotated[
+        str | None,
+        typer.Option(help="An API token (default: a hidden prompt, or stdin when piped)."),
+    ] = None,
+) -> None:
+    """Check a token against a server, then store both in the per-user config file."""
+    if not url.startswith(("http://", "https://")):
+        raise CliError(f"--url {url!r}: give http://HOST:PORT or https://HOST")
+    value = token or read_secret("API token")
+    candidate = Login(url.rstrip("/"), value)
+    me = Api(candidate.url, candidate.token).get("/whoami")
+    path = save_login(candidate)
+    out.print(f"Logged in to {candidate.url} as token {me['token']!r} of account {me['account']!r}")
+    err.print(f"Saved to {path}")
+
+
+def whoami(as_json: Json = False) -> None:
+    """The server, account and token the CLI acts as."""
+    api = connect()
+    me = api.get("/whoami")
+    me["url"] = api.url
+
+    def human() -> None:
+        out.print(f"account  {me['account']} (subdomain {me['subdomain']})")
+        out.print(f"token    {me['token']} ({me['scope']})")
+        out.print(f"server   {api.url}")
+
+    show(me, as_json, human)

@@ -1,0 +1,80 @@
+"""`hearth kv namespace …` and `hearth kv key …`: values from an argument, a file or stdin;
+`get` writes the raw bytes; namespaces by id or by title."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from .conftest import Cli, Server, ok
+
+
+def test_namespaces_create_list_rename_delete(cli: Cli, server: Server) -> None:
+    created = ok(cli("kv", "namespace", "create", "sessions"))
+    assert "Created KV namespace sessions with id " in created.stdout
+    assert 'binding = "SESSIONS"' in created.stdout
+    listed = json.loads(ok(cli("kv", "namespace", "list", "--json")).stdout)
+    namespace = next(n for n in listed if n["title"] == "sessions")
+    ok(cli("kv", "namespace", "rename", namespace["id"], "sessions-old"))
+    titles = [n["title"] for n in json.loads(ok(cli("kv", "namespace", "list", "--json")).stdout)]
+    assert "sessions-old" in titles and "sessions" not in titles
+    ok(cli("kv", "namespace", "delete", "sessions-old", "--yes"))
+    missing = cli("kv", "namespace", "delete", "sessions-old", "--yes")
+    assert missing.returncode == 1
+    assert missing.error_line == (
+        "error: no KV namespace with id or title 'sessions-old' (hearth kv namespace list shows them)"
+    )
+
+
+def test_keys_put_get_list_delete(cli: Cli, server: Server, tmp_path: Path) -> None:
+    ok(cli("kv", "namespace", "create", "blobs"))
+    ns = ("--namespace-id", "blobs")
+    ok(cli("kv", "key", "put", "user/1", "alice", *ns))
+    binary = bytes(range(256))
+    ok(cli("kv", "key", "put", "raw", *ns, input=binary))  # from stdin
+    (tmp_path / "file.txt").write_text("from a file")
+    ok(
+        cli(
+            "kv",
+            "key",
+            "put",
+            "file",
+            "--path",
+            str(tmp_path / "file.txt"),
+            "--metadata",
+            '{"v": 2}',
+            *ns,
+        )
+    )
+
+    assert ok(cli("kv", "key", "get", "raw", *ns)).raw == binary
+    assert ok(cli("kv", "key", "get", "user/1", *ns)).stdout == "alice"
+    keys = json.loads(ok(cli("kv", "key", "list", "--json", *ns)).stdout)
+    assert [k["name"] for k in keys] == ["file", "raw", "user/1"]
+    assert keys[0]["metadata"] == {"v": 2}
+    only = json.loads(ok(cli("kv", "key", "list", "--prefix", "user/", "--json", *ns)).stdout)
+    assert [k["name"] for k in only] == ["user/1"]
+    limited = json.loads(ok(cli("kv", "key", "list", "--limit", "2", "--json", *ns)).stdout)
+    assert len(limited) == 2
+
+    ok(cli("kv", "key", "delete", "user/1", *ns))
+    gone = cli("kv", "key", "get", "user/1", *ns)
+    assert gone.returncode == 1
+    assert gone.error_line == "error: key 'user/1' not found"
+
+
+def test_key_input_mistakes(cli: Cli, server: Server, tmp_path: Path) -> None:
+    both = cli("kv", "key", "put", "k", "v", "--path", "x", "--namespace-id", "n")
+    assert both.error_line == "error: give the value as an argument or --path, not both"
+    bad = cli("kv", "key", "put", "k", "v", "--metadata", "{nope", "--namespace-id", "n")
+    assert bad.returncode == 1 and bad.error_line.startswith("error: --metadata is not JSON")
+    neither = cli("kv", "key", "get", "k")
+    assert neither.error_line == (
+        "error: name the namespace: give --namespace-id ID_OR_TITLE or --binding NAME"
+    )
+    ok(cli("init", "nokv"))
+    unbound = cli("kv", "key", "get", "k", "--binding", "CACHE", cwd=tmp_path / "nokv")
+    assert (
+        unbound.error_line
+        == "error: no kv_namespaces binding 'CACHE' in wrangler.toml (bindings: none)"
+    )
