@@ -12,6 +12,10 @@ BENCHMARKS = [
     "bench.bench_kv",
     "bench.bench_kv_api",
     "bench.bench_service_bindings",
+    "bench.bench_durable_objects",
+    "bench.bench_cron",
+    "bench.bench_tail",
+    "bench.bench_tls_ask",
 ]
 
 

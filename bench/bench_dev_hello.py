@@ -7,8 +7,9 @@ hits both alike; the figure is the median of the per-round ratios.
 from __future__ import annotations
 
 import statistics
+import sys
 
-from ._load import PYTHON, serving, wrk
+from ._load import PYTHON, instructions_per_request, serving, wrk
 
 ROUNDS = 5
 BARE = [PYTHON, "bench/bare_asgi.py", "{port}"]
@@ -33,9 +34,14 @@ def main(seconds: float = 4) -> dict[str, float]:
         hearth_url = f"http://127.0.0.1:{hearth_port}/"
         wrk(bare_url, seconds=1)
         wrk(hearth_url, seconds=1)
-        for _ in range(ROUNDS):
-            bare.append(wrk(bare_url, seconds=seconds))
-            hearth.append(wrk(hearth_url, seconds=seconds))
+        for round_ in range(ROUNDS):
+            # Alternate which side goes first, so that a drift within a round favours neither.
+            if round_ % 2:
+                hearth.append(wrk(hearth_url, seconds=seconds))
+                bare.append(wrk(bare_url, seconds=seconds))
+            else:
+                bare.append(wrk(bare_url, seconds=seconds))
+                hearth.append(wrk(hearth_url, seconds=seconds))
             ratios.append(hearth[-1] / bare[-1])
     figures = {
         "bare_rps": statistics.median(bare),
@@ -50,5 +56,17 @@ def main(seconds: float = 4) -> dict[str, float]:
     return figures
 
 
+def instructions() -> dict[str, float]:
+    """The same comparison in instructions per request (callgrind): repeatable on a busy
+    machine, where wrk's figures are not."""
+    bare = instructions_per_request(BARE)
+    hearth = instructions_per_request(HEARTH_DEV)
+    print(
+        f"dev hello: hearth {hearth:,.0f} instructions/request, bare ASGI {bare:,.0f} -> "
+        f"ratio {bare / hearth:.3f}"
+    )
+    return {"bare_instructions": bare, "hearth_dev_instructions": hearth}
+
+
 if __name__ == "__main__":
-    main()
+    instructions() if "--instructions" in sys.argv else main()

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import secrets
 import statistics
+import sys
 import tempfile
 import time
 
 import httpx
 
-from ._load import PYTHON, serving, wrk
+from ._load import PYTHON, instructions_per_request, serving, wrk
 
 TOKEN = "bench_" + secrets.token_urlsafe(32)
 HELLO = b'from workers import Response, WorkerEntrypoint\n\n\nclass Default(WorkerEntrypoint):\n    async def fetch(self, request):\n        return Response("%s")\n'
@@ -27,9 +28,12 @@ def _upload(client: httpx.Client, body: str) -> None:
     response.raise_for_status()
 
 
-def main(seconds: float = 4) -> dict[str, float]:
+HOST = "bench.main.localhost"
+
+
+def _serve_command() -> list[str]:
     data = tempfile.mkdtemp(prefix="hearth-bench-")
-    command = [
+    return [
         PYTHON,
         "-m",
         "hearth",
@@ -41,7 +45,11 @@ def main(seconds: float = 4) -> dict[str, float]:
         "--admin-listen",
         "127.0.0.1:{port2}",
     ]
-    host = "bench.main.localhost"
+
+
+def main(seconds: float = 4) -> dict[str, float]:
+    command = _serve_command()
+    host = HOST
     with serving(command, env={"HEARTH_BOOTSTRAP_TOKEN": TOKEN}) as port:
         admin = f"http://127.0.0.1:{port + 1}"
         workers = f"http://127.0.0.1:{port}/"
@@ -74,9 +82,14 @@ def main(seconds: float = 4) -> dict[str, float]:
             wrk(bare_url, seconds=1)
             wrk(workers, seconds=1, host=host)
             ratios, bare, served = [], [], []
-            for _ in range(5):
-                bare.append(wrk(bare_url, seconds=seconds))
-                served.append(wrk(workers, seconds=seconds, host=host))
+            for round_ in range(5):
+                # Alternate which side goes first, so that a drift within a round favours neither.
+                if round_ % 2:
+                    served.append(wrk(workers, seconds=seconds, host=host))
+                    bare.append(wrk(bare_url, seconds=seconds))
+                else:
+                    bare.append(wrk(bare_url, seconds=seconds))
+                    served.append(wrk(workers, seconds=seconds, host=host))
                 ratios.append(served[-1] / bare[-1])
     figures.update(
         bare_rps=statistics.median(bare),
@@ -91,5 +104,33 @@ def main(seconds: float = 4) -> dict[str, float]:
     return figures
 
 
+def instructions() -> dict[str, float]:
+    """Requests through `hearth serve` against the bare app in instructions per request
+    (callgrind): repeatable on a busy machine, where wrk's figures are not."""
+
+    def deploy_hello(port: int) -> None:
+        admin = f"http://127.0.0.1:{port + 1}"
+        headers = {"authorization": f"Bearer {TOKEN}"}
+        with httpx.Client(base_url=admin, headers=headers, timeout=120) as api:
+            api.post("/api/v1/services", json={"name": "bench"}).raise_for_status()
+            _upload(api, "Hello from Hearth!")
+        with httpx.Client(headers={"host": HOST}, timeout=120) as client:
+            while client.get(f"http://127.0.0.1:{port}/").text != "Hello from Hearth!":
+                time.sleep(0.1)
+
+    bare = instructions_per_request(BARE)
+    served = instructions_per_request(
+        _serve_command(),
+        env={"HEARTH_BOOTSTRAP_TOKEN": TOKEN},
+        host=HOST,
+        prepare=deploy_hello,
+    )
+    print(
+        f"serve hello: hearth {served:,.0f} instructions/request, bare ASGI {bare:,.0f} -> "
+        f"ratio {bare / served:.3f}"
+    )
+    return {"bare_instructions": bare, "serve_instructions": served}
+
+
 if __name__ == "__main__":
-    main()
+    instructions() if "--instructions" in sys.argv else main()

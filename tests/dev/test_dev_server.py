@@ -171,3 +171,17 @@ def test_the_hearth_dev_command_serves_on_the_given_port():
     assert process.returncode == 0
     assert f"serving hello at http://127.0.0.1:{port}" in output
     assert "GET / 200" in output
+
+
+async def test_a_websocket_upgrade_request_reaches_the_worker_as_a_plain_request(tmp_path):
+    """Workers cannot accept WebSockets yet; the request still gets the worker's answer
+    (as a request the worker does not upgrade), not a server error."""
+    upgrade = {
+        "connection": "Upgrade",
+        "upgrade": "websocket",
+        "sec-websocket-version": "13",
+        "sec-websocket-key": "dGhlIHNhbXBsZSBub25jZQ==",
+    }
+    async with running_dev(write_project(tmp_path)) as dev, httpx.AsyncClient() as client:
+        response = await client.get(dev.url, headers=upgrade)
+    assert (response.status_code, response.text) == (200, "hello, production")

@@ -108,3 +108,14 @@ async def test_wait_until_work_finishes_after_the_response(tmp_path: Path):
         assert log.read_text() == "visited\n"
         await asyncio.sleep(0.05)
         assert "(log) visit recorded" in dev.output.getvalue()
+
+
+async def test_counter_durable_object():
+    async with running_dev(EXAMPLES / "counter-do") as dev, httpx.AsyncClient() as client:
+        visits = [(await client.get(f"{dev.url}/ada")).text for _ in range(3)]
+        other = await client.get(f"{dev.url}/bob")
+        await client.post(f"{dev.url}/ada/messages", content="hello")
+        await client.post(f"{dev.url}/ada/messages", content="again")
+        log = await client.get(f"{dev.url}/ada/messages")
+    assert visits == ["1", "2", "3"] and other.text == "1"
+    assert log.json() == ["hello", "again"]

@@ -53,3 +53,12 @@ def test_an_override_for_another_service_is_ignored():
 def test_override_header_parsing_follows_rfc_8941_dictionaries():
     assert parse_overrides('a="1", b="x,y", c=3, d=?1, e') == {"a": "1", "b": "x,y", "c": "3"}
     assert parse_overrides('svc="quoted \\"id\\""') == {"svc": 'quoted "id"'}
+
+
+def test_a_single_version_looks_at_the_override_header_wherever_it_is():
+    """One pass over the header names: other headers are skipped, an override is read."""
+    single = LiveDeployment("d", "shop", (OLD,))
+    headers = [(b"host", b"shop.example.com"), (b"accept", b"*/*")]
+    assert single.pick(headers) == OLD.id
+    assert single.pick([*headers, (b"hearth-version-override", b'shop="1"')]) == OLD.id
+    assert single.pick([*headers, (b"hearth-version-override", b'shop="2"')]) == OLD.id

@@ -1,4 +1,4 @@
-"""request_from_asgi and send_response, under a real uvicorn on loopback."""
+"""request_from_asgi, response_messages and send_response, under a real uvicorn on loopback."""
 
 import asyncio
 import hashlib
@@ -8,7 +8,15 @@ import h11
 import httpx
 import pytest
 
-from hearth.fetch import URL, Request, Response, request_from_asgi, send_response
+from hearth.fetch import (
+    URL,
+    ReadableStream,
+    Request,
+    Response,
+    request_from_asgi,
+    response_messages,
+    send_response,
+)
 
 from .conftest import serving
 
@@ -255,3 +263,56 @@ async def test_a_used_response_cannot_be_sent():
 
     with pytest.raises(TypeError, match="already been used"):
         await send_response(response, send)
+
+
+# -- response_messages: the two messages of a bytes response, without a coroutine --------
+
+
+def test_a_bytes_response_is_one_start_and_one_body_message_with_type_and_length():
+    start, body = response_messages(Response("Hello from Hearth!"))
+    assert start == {
+        "type": "http.response.start",
+        "status": 200,
+        "headers": ((b"content-type", b"text/plain;charset=UTF-8"), (b"content-length", b"18")),
+    }
+    assert body == {"type": "http.response.body", "body": b"Hello from Hearth!"}
+
+
+def test_each_response_gets_its_own_length_and_type():
+    """The header lines are remembered by (type, length): other lengths and types differ."""
+    assert dict(response_messages(Response("abc"))[0]["headers"])[b"content-length"] == b"3"
+    assert dict(response_messages(Response("abcd"))[0]["headers"])[b"content-length"] == b"4"
+    octets = dict(response_messages(Response(b"abc"))[0]["headers"])
+    assert octets == {b"content-length": b"3"}  # bytes have no default content type
+    assert response_messages(Response(None))[0]["headers"] == ((b"content-length", b"0"),)
+
+
+def test_a_head_response_keeps_its_length_but_sends_no_body():
+    start, body = response_messages(Response("Hello"), head=True)
+    assert (b"content-length", b"5") in start["headers"]
+    assert body["body"] == b""
+
+
+def test_headers_the_worker_set_are_sent_case_folded_with_one_content_length():
+    response = Response("abc", headers={"X-Custom": "1", "Content-Length": "3"})
+    start, _ = response_messages(response)
+    assert start["headers"] == [
+        (b"x-custom", b"1"),
+        (b"content-length", b"3"),
+        (b"content-type", b"text/plain;charset=UTF-8"),
+    ]
+
+
+def test_a_null_body_status_gets_no_content_length():
+    start, body = response_messages(Response(None, status=204))
+    assert start["status"] == 204 and start["headers"] == []
+    assert body["body"] == b""
+
+
+def test_a_streamed_used_or_error_response_has_no_ready_messages():
+    """Those go through send_response (streaming, or the error it raises)."""
+    assert response_messages(Response(ReadableStream.from_bytes(b"x"))) is None
+    used = Response("x")
+    assert response_messages(used) is not None
+    assert response_messages(used) is None  # the body went with the first messages
+    assert response_messages(Response.error()) is None

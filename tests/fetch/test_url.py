@@ -78,7 +78,32 @@ def test_url_search_params_delete_and_sort():
         ("http://example.com:80/", "http://example.com/"),
         ("https://example.com/a b", "https://example.com/a%20b"),
         ("https://0x7f.1/", "https://127.0.0.1/"),
+        ("http://127.0.0.1:8787/a?x=1", "http://127.0.0.1:8787/a?x=1"),
+        ("http://255.255.255.255/", "http://255.255.255.255/"),
+        ("http://127.1/", "http://127.0.0.1/"),
+        ("http://010.0.0.1/", "http://8.0.0.1/"),
+        ("http://00.1.1.1/", "http://0.1.1.1/"),
+        ("http://1.2.3/", "http://1.2.0.3/"),
     ],
 )
 def test_normalize_url_serialises_the_whatwg_form(given, normal):
     assert normalize_url(given) == normal
+    assert normalize_url(given) == normal  # the second time from the memo, the same
+
+
+@pytest.mark.parametrize("invalid", ["http://192.168.1.256/", "http://1.2.3.4.5/", "nope"])
+def test_an_invalid_url_is_refused_every_time(invalid):
+    for _ in range(2):
+        with pytest.raises(TypeError):
+            normalize_url(invalid)
+
+
+def test_the_memo_of_normal_forms_stays_bounded():
+    from hearth.fetch import _url
+
+    for number in range(_url._NORMALISED_SIZE + 10):
+        assert normalize_url(f"https://example.com/{number}") == f"https://example.com/{number}"
+    assert len(_url._NORMALISED) <= _url._NORMALISED_SIZE
+    long = "https://example.com/" + "a" * _url._NORMALISED_MAX_LENGTH
+    assert normalize_url(long) == long
+    assert long not in _url._NORMALISED

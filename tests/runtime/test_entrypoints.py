@@ -48,6 +48,28 @@ async def test_class_fetch_accepts_relaxed_signatures(runtime, write_worker, sig
     assert await fetch_text(runtime, version) == expected
 
 
+async def test_a_class_that_answers_attribute_lookups_itself_is_asked_for_fetch(
+    runtime, write_worker
+):
+    """A plain `async def fetch` is called straight from the class (the hot path), unless
+    the instance could answer `fetch` differently: then it is looked up on the instance."""
+    version = write_worker(
+        """
+        from workers import Response, WorkerEntrypoint
+
+        class Default(WorkerEntrypoint):
+            def __getattribute__(self, name):
+                if name == "fetch":
+                    return lambda request: Response("intercepted")
+                return super().__getattribute__(name)
+
+            async def fetch(self, request):
+                return Response("plain")
+        """
+    )
+    assert await fetch_text(runtime, version) == "intercepted"
+
+
 async def test_a_new_instance_serves_each_invocation(runtime, write_worker):
     version = write_worker(
         """

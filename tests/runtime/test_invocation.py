@@ -191,3 +191,66 @@ async def test_env_holds_text_and_json_vars_and_secrets(runtime, write_worker):
         "item": "api.example.com",
     }
     assert "s3cr3t" not in repr(runtime.loaded(version.id).env)
+
+
+async def test_an_untraced_invocation_keeps_its_semantics(runtime, write_worker, capsys):
+    """Without a trace subscriber the runtime skips timing the handler, nothing else: prints
+    still go to the invocation (not to stdout), waitUntil work still runs, a status is kept,
+    and the next invocation after somebody subscribes is traced with its timings."""
+    version = write_worker(
+        """
+        import asyncio
+        from workers import Response, WorkerEntrypoint
+
+        DONE = []
+
+        async def later():
+            await asyncio.sleep(0.01)
+            DONE.append("later")
+
+        class Default(WorkerEntrypoint):
+            async def fetch(self, request):
+                print("inside the invocation")
+                self.ctx.waitUntil(later())
+                await asyncio.sleep(0)
+                return Response("ok", status=202)
+        """
+    )
+    await runtime.load(version)
+    response = await runtime.invoke(version.id, FetchEvent(Request("https://example.com/")))
+    assert response.status == 202
+    module = runtime.loaded(version.id).namespace.import_main("entry.py")
+    for _ in range(50):
+        if module.DONE:
+            break
+        await asyncio.sleep(0.02)
+    assert module.DONE == ["later"]
+    assert "inside the invocation" not in capsys.readouterr().out
+
+    traces = []
+    runtime.trace_bus.subscribe(traces.append)
+    await runtime.invoke(version.id, FetchEvent(Request("https://example.com/")))
+    for _ in range(50):
+        if traces:
+            break
+        await asyncio.sleep(0.02)
+    (trace,) = traces
+    assert trace.status == 202
+    assert trace.wall_time_ms > 0 and trace.cpu_time_ms > 0
+    assert [entry["message"] for entry in trace.logs] == [["inside the invocation"]]
+
+
+async def test_an_exception_is_raised_to_the_caller_without_a_subscriber(runtime, write_worker):
+    version = write_worker(
+        """
+        from workers import WorkerEntrypoint
+
+        class Default(WorkerEntrypoint):
+            async def fetch(self, request):
+                raise ValueError("broken")
+        """
+    )
+    await runtime.load(version)
+    with pytest.raises(ValueError, match="broken"):
+        await runtime.invoke(version.id, FetchEvent(Request("https://example.com/")))
+    assert runtime.loaded(version.id).active == 0

@@ -9,6 +9,7 @@ from pydantic import BaseModel
 
 from ..bindings.kv import _api as _kv
 from ..control import ControlPlane
+from ..tail import _api as _tail
 from . import (
     _deployments,
     _environments,
@@ -17,10 +18,12 @@ from . import (
     _secrets,
     _services,
     _tokens,
+    _triggers,
     _versions,
 )
 from ._context import ApiContext, Urls
 from ._errors import install_error_handlers
+from ._tls import router as _tls_router
 
 __all__ = ["PREFIX", "create_api"]
 
@@ -60,6 +63,7 @@ def create_api(plane: ControlPlane, *, domain: str, workers_url: str, node: Any 
     app.state.hearth = ApiContext(plane, Urls.from_workers_url(domain, workers_url), node)
     install_error_handlers(app)
     app.include_router(_health, prefix=PREFIX)
+    app.include_router(_tls_router, prefix=PREFIX)  # no token: Caddy's on-demand TLS ask
     for module in (
         _tokens,
         _services,
@@ -70,6 +74,8 @@ def create_api(plane: ControlPlane, *, domain: str, workers_url: str, node: Any 
         _promotion,
         _routes,
         _kv,
+        _triggers,
+        _tail,
     ):
         app.include_router(module.router, prefix=PREFIX)
     return app

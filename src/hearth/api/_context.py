@@ -73,6 +73,13 @@ class ApiContext:
         # Also the 404 for another account's (or no) service, before any other work.
         return (await self.plane.services.get(principal, service)).private
 
+    async def hides_previews(self, principal: Principal, service: str, environment: str) -> bool:
+        """Whether the environment's versions have no preview hostname (private, or
+        `preview_urls` off); also the 404 for another account's (or no) service."""
+        visibility = (await self.plane.services.get(principal, service)).visibility
+        shown = visibility.get(environment)
+        return shown is None or not shown.preview_urls
+
 
 # Dependencies are `async def` on purpose: FastAPI runs plain `def` ones in a thread pool,
 # a thread hop per request for a dictionary look-up.

@@ -8,7 +8,7 @@ from datetime import datetime
 from fastapi import APIRouter, Response
 from pydantic import ConfigDict, Field
 
-from ..control import Environment, Principal
+from ..control import Environment, Invalid, Principal
 from ._auth import Caller, Writer
 from ._context import ApiContext, Ctx, Out, Page, Paging, Strict, paginate
 from ._deployments import DeploymentOut, deployment_out
@@ -26,7 +26,13 @@ class EnvironmentOut(Out):
     service: str
     name: str
     created_at: datetime
-    url: str | None  # None for a private service
+    url: str | None  # None when the environment has no generated hostname
+    private: bool = Field(
+        description="Reached only through service bindings: no hostnames, no routes "
+        "(also true for every environment of a private service)"
+    )
+    workers_dev: bool = Field(description="The generated environment hostname answers")
+    preview_urls: bool = Field(description="Each version's hostname v<N>.<env>… answers")
     deployment: DeploymentOut | None = Field(
         None, description="The current deployment (single environment only)"
     )
@@ -42,18 +48,32 @@ class EnvironmentIn(Strict):
 
 
 class EnvironmentPatch(Strict):
-    name: str = Field(description="The new name; the environment's URL follows")
+    """Any of the fields; those left out stay as they are."""
+
+    name: str | None = Field(None, description="The new name; the environment's URL follows")
+    private: bool | None = Field(
+        None,
+        description="true: no hostnames, no routes, reached only through service bindings "
+        "(refused while routes or custom domains lead here); false: public, with both "
+        "hostnames unless workers_dev/preview_urls say otherwise",
+    )
+    workers_dev: bool | None = Field(None, description="wrangler's workers_dev")
+    preview_urls: bool | None = Field(None, description="wrangler's preview_urls")
 
 
 def environment_out(
-    ctx: ApiContext, principal: Principal, env: Environment, private: bool
+    ctx: ApiContext, principal: Principal, env: Environment, private: bool = False
 ) -> EnvironmentOut:
+    seen = env.visibility
     return EnvironmentOut(
         id=env.id,
         service=env.service,
         name=env.name,
         created_at=env.created_at,
-        url=ctx.urls.environment(principal, env.service, env.name, private),
+        url=ctx.urls.environment(principal, env.service, env.name, private or not seen.workers_dev),
+        private=private or seen.private,
+        workers_dev=seen.workers_dev and not private,
+        preview_urls=seen.preview_urls and not private,
     )
 
 
@@ -91,13 +111,31 @@ async def get_environment(
 
 
 @router.patch(_SERVICE + "/environments/{environment}")
-async def rename_environment(
+async def update_environment(
     ctx: Ctx, principal: Writer, service: str, environment: str, body: EnvironmentPatch
 ) -> EnvironmentOut:
-    """Rename a preview environment."""
-    private = await ctx.is_private(principal, service)
-    env = await ctx.plane.environments.rename(principal, service, environment, body.name)
-    return await _with_deployment(ctx, principal, env, private)
+    """Rename a preview environment, and/or change how it is reached: `private` (shorthand
+    for both hostnames off, and no routes), `workers_dev`, `preview_urls`."""
+    await ctx.is_private(principal, service)  # the 404 for an unknown service, first
+    if all(value is None for value in body.model_dump().values()):
+        raise Invalid(
+            "nothing to change: give name, private, workers_dev or preview_urls",
+            code="invalid_request",
+        )
+    if body.name is not None:
+        await ctx.plane.environments.rename(principal, service, environment, body.name)
+        environment = body.name
+    env = await ctx.plane.environments.get(principal, service, environment)
+    if (body.private, body.workers_dev, body.preview_urls) != (None, None, None):
+        env = await ctx.plane.environments.set_visibility(
+            principal,
+            service,
+            environment,
+            private=body.private,
+            workers_dev=body.workers_dev,
+            preview_urls=body.preview_urls,
+        )
+    return await _with_deployment(ctx, principal, env, False)
 
 
 @router.delete(_SERVICE + "/environments/{environment}", status_code=204)

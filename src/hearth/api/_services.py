@@ -7,6 +7,7 @@ from datetime import datetime
 from fastapi import APIRouter, Response
 
 from ..control import Principal, Service
+from ..control._services import PUBLIC
 from ._auth import Caller, Writer
 from ._context import ApiContext, Ctx, Out, Page, Paging, Strict, paginate
 from ._errors import ERROR_RESPONSES
@@ -18,7 +19,7 @@ router = APIRouter(tags=["services"], responses=ERROR_RESPONSES)
 
 class EnvironmentRef(Out):
     name: str
-    url: str | None
+    url: str | None  # None when the environment has no generated hostname (see its own page)
 
 
 class ServiceOut(Out):
@@ -41,7 +42,8 @@ class ServicePatch(Strict):
 
 def service_out(ctx: ApiContext, principal: Principal, service: Service) -> ServiceOut:
     def url(env: str) -> str | None:
-        return ctx.urls.environment(principal, service.name, env, service.private)
+        hidden = service.private or not service.visibility.get(env, PUBLIC).workers_dev
+        return ctx.urls.environment(principal, service.name, env, hidden)
 
     return ServiceOut(
         id=service.id,

@@ -113,7 +113,7 @@ async def change_out(
     ctx: ApiContext, principal: Principal, version: Version, *, deployed: bool
 ) -> ChangeOut:
     """The version plus, when it was deployed, the environment's (new) current deployment."""
-    private = await ctx.is_private(principal, version.service)
+    private = await ctx.hides_previews(principal, version.service, version.environment)
     deployment: Deployment | None = None
     if deployed:
         deployment = await ctx.plane.deployments.current(
@@ -130,7 +130,7 @@ async def list_versions(
     ctx: Ctx, principal: Caller, service: str, environment: str, paging: Paging
 ) -> Page[VersionOut]:
     """Versions, newest first."""
-    private = await ctx.is_private(principal, service)
+    private = await ctx.hides_previews(principal, service, environment)
     page = await ctx.plane.versions.list(
         principal, service, environment, page=paging.page, per_page=paging.per_page
     )
@@ -147,7 +147,7 @@ async def get_version(
     ctx: Ctx, principal: Caller, service: str, environment: str, version: str
 ) -> VersionOut:
     """A version by id or by number."""
-    private = await ctx.is_private(principal, service)
+    private = await ctx.hides_previews(principal, service, environment)
     found = await ctx.plane.versions.get(principal, service, environment, version_key(version))
     return version_out(ctx, principal, found, private)
 

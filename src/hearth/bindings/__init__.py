@@ -11,6 +11,7 @@ from typing import Any
 
 from ..runtime._env import Env
 from ..runtime._spec import BindingSpec, VersionSpec
+from .durable_objects import make_durable_object
 from .kv import check_kv, make_kv
 from .services import make_service
 from .vars import make_json, make_secret, make_text, make_version_metadata
@@ -25,6 +26,7 @@ BINDING_TYPES: dict[str, BindingFactory] = {
     "version_metadata": make_version_metadata,
     "kv": make_kv,
     "service": make_service,
+    "durable_object": make_durable_object,
 }
 
 # Checks that need to await (the store): run once when a version is uploaded, before it loads.

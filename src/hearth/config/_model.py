@@ -82,3 +82,14 @@ class WorkerConfig:
     environments: list[str] = field(default_factory=list)
     limits: dict[str, int] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+
+    @property
+    def serves_workers_dev(self) -> bool:
+        """workers_dev as wrangler resolves it: when not said, on unless the environment
+        has routes. What `hearth deploy` sends as the environment's `workers_dev`."""
+        return self.workers_dev if self.workers_dev is not None else not self.routes
+
+    @property
+    def serves_preview_urls(self) -> bool:
+        """preview_urls as wrangler resolves it: when not said, the same as workers_dev."""
+        return self.preview_urls if self.preview_urls is not None else self.serves_workers_dev

@@ -26,12 +26,13 @@ def read_crons(src: Source, value: object, path: KeyPath) -> list[str]:
     triggers = f.table(src, value, path)
     f.warn_unknown(src, triggers, path, ("crons",))
     crons = f.optional(src, triggers, "crons", path, f.string_list) or []
+    from ..triggers import InvalidCron, parse_cron  # croniter, only for configs with crons
+
     for i, cron in enumerate(crons):
-        # Cloudflare's cron syntax always has five fields (minute … day of week).
-        if len(cron.split()) != 5:
-            raise src.error(
-                (*path, "crons", i), f"invalid cron expression {cron!r}: expected five fields"
-            )
+        try:
+            parse_cron(cron)  # Cloudflare's syntax: five fields, 1 = Sunday, L, W, #
+        except InvalidCron as error:
+            raise src.error((*path, "crons", i), str(error)) from None
     return crons
 
 

@@ -21,6 +21,7 @@ from ._events import (
     ServiceCreated,
     ServiceDeleted,
     TokenRevoked,
+    TriggersChanged,
     VersionCreated,
     event_from_json,
     event_to_json,
@@ -37,7 +38,8 @@ from ._readmodel import (
     version_runtime_view,
 )
 from ._routes import CustomDomain, Route
-from ._services import PRODUCTION, Service
+from ._services import PRODUCTION, Service, Visibility
+from ._triggers import CronTrigger, environment_crons, snapshot_triggers
 from ._versioning import Version, VersionDraft
 
 __all__ = [
@@ -50,6 +52,7 @@ __all__ = [
     "ControlPlane",
     "CustomDomain",
     "CustomDomainChanged",
+    "CronTrigger",
     "CustomDomainView",
     "Deployment",
     "DeploymentChanged",
@@ -78,15 +81,19 @@ __all__ = [
     "ServiceDeleted",
     "Token",
     "TokenRevoked",
+    "TriggersChanged",
     "Unauthorized",
     "ValidateVersion",
     "Version",
     "VersionCreated",
     "VersionDraft",
     "VersionView",
+    "Visibility",
+    "environment_crons",
     "environment_runtime_view",
     "event_from_json",
     "event_to_json",
     "snapshot_routing",
+    "snapshot_triggers",
     "version_runtime_view",
 ]

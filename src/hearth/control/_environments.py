@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -17,10 +18,18 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from ..store._tables import environments, secret_sets, versions
 from ._accounts import Principal, require_write
 from ._context import Context, EnvRef, find_environment, find_service, new_id, now
-from ._errors import Conflict
-from ._events import EnvironmentCreated, EnvironmentDeleted, EnvironmentRenamed, Event
-from ._routes import removal_events
-from ._services import PRODUCTION
+from ._errors import Conflict, Invalid
+from ._events import (
+    EnvironmentCreated,
+    EnvironmentDeleted,
+    EnvironmentRenamed,
+    Event,
+    ServiceChanged,
+    TriggersChanged,
+)
+from ._routes import refuse_routes, removal_events
+from ._services import PRODUCTION, PUBLIC, Visibility
+from ._triggers import copy_triggers
 from ._validation import check_name
 from ._versioning import Meta, content_of, current_version, prepare_version, write_version
 
@@ -33,6 +42,7 @@ class Environment:
     service: str
     name: str
     created_at: datetime
+    visibility: Visibility = PUBLIC
 
 
 class Environments:
@@ -47,19 +57,14 @@ class Environments:
                 .where(environments.c.service_id == svc.id)
                 .order_by(environments.c.name != PRODUCTION, environments.c.name)
             )
-            return [Environment(r.id, service, r.name, r.created_at) for r in rows]
+            return [
+                Environment(r.id, service, r.name, r.created_at, _visibility(svc.private, r))
+                for r in rows
+            ]
 
     async def get(self, principal: Principal, service: str, name: str) -> Environment:
         async with self._ctx.store.read() as conn:
-            ref = await find_environment(conn, principal.account.id, service, name)
-            created = (
-                await conn.execute(
-                    sa.select(environments.c.created_at).where(
-                        environments.c.id == ref.environment_id
-                    )
-                )
-            ).scalar_one()
-        return Environment(ref.environment_id, service, ref.environment, created)
+            return await _read(conn, principal, service, name)
 
     async def create(self, principal: Principal, service: str, name: str) -> Environment:
         """An empty environment: no version, nothing deployed."""
@@ -69,6 +74,7 @@ class Environments:
         async with self._ctx.store.write() as conn:
             svc = await find_service(conn, principal.account.id, service)
             await _insert(conn, svc.id, env)
+            env.visibility = Visibility.of(svc.private, False, True, True)
         event = EnvironmentCreated(principal.account.id, service, name, env.id)
         await self._ctx.publish([event])
         return env
@@ -84,6 +90,10 @@ class Environments:
         async with self._ctx.store.read() as conn:
             src = await find_environment(conn, principal.account.id, service, source)
             await _check_free(conn, src.service_id, name)
+            # A clone is public like any new environment (its source may be private for
+            # being a back end, while a preview of it is for trying out), unless the service is.
+            svc = await find_service(conn, principal.account.id, service)
+            env.visibility = Visibility.of(svc.private, False, True, True)
             row = await current_version(conn, src)
             content = await content_of(self._ctx, conn, row) if row is not None else None
         ref = EnvRef(principal.account.id, src.service_id, service, env.id, name)
@@ -98,6 +108,8 @@ class Environments:
                     self._ctx, conn, ref, None, prepared, meta, deploy="clone"
                 )
                 events += more
+            if await copy_triggers(conn, principal.account.id, src.environment_id, env.id):
+                events.append(TriggersChanged(principal.account.id, service, name, env.id))
         await self._ctx.publish(events)
         return env
 
@@ -117,19 +129,66 @@ class Environments:
                     .where(environments.c.id == ref.environment_id)
                     .values(name=new_name)
                 )
-            created = (
-                await conn.execute(
-                    sa.select(environments.c.created_at).where(
-                        environments.c.id == ref.environment_id
-                    )
-                )
-            ).scalar_one()
+            env = await _read(conn, principal, service, new_name)
         if new_name != name:
             event = EnvironmentRenamed(
                 principal.account.id, service, new_name, name, ref.environment_id
             )
             await self._ctx.publish([event])
-        return Environment(ref.environment_id, service, new_name, created)
+        return env
+
+    async def set_visibility(
+        self,
+        principal: Principal,
+        service: str,
+        name: str,
+        *,
+        private: bool | None = None,
+        workers_dev: bool | None = None,
+        preview_urls: bool | None = None,
+    ) -> Environment:
+        """Change how an environment is reached; a setting left None stays as it is.
+
+        `private=True` is shorthand for both hostnames off, and also keeps routes and custom
+        domains away (refused while any lead here); `private=False` turns both hostnames on
+        unless they are given. `workers_dev` (the environment's hostname) and `preview_urls`
+        (its versions' hostnames) are wrangler's switches; turning one on in a private
+        environment, or in an environment of a private service, is refused."""
+        require_write(principal)
+        if private and (workers_dev or preview_urls):
+            raise Invalid(
+                "a private environment has no generated hostnames: leave workers_dev and "
+                "preview_urls out, or false",
+                code="invalid_visibility",
+            )
+        async with self._ctx.store.write() as conn:
+            ref = await find_environment(conn, principal.account.id, service, name, lock=True)
+            svc = await find_service(conn, principal.account.id, service)
+            row = (
+                await conn.execute(
+                    sa.select(environments).where(environments.c.id == ref.environment_id)
+                )
+            ).one()
+            what = f"environment {name!r} of service {service!r}"
+            values = _visibility_values(row, private, workers_dev, preview_urls, what)
+            if values["private"] and not row.private:
+                await refuse_routes(conn, [ref.environment_id], what)
+            if svc.private and (private is False or workers_dev or preview_urls):
+                raise Conflict(
+                    f"service {service!r} is private, and so all its environments: make the "
+                    "service public first",
+                    code="service_private",
+                )
+            await conn.execute(
+                environments.update()
+                .where(environments.c.id == ref.environment_id)
+                .values(**values)
+            )
+            env = await _read(conn, principal, service, name)
+        # The edge re-reads the environment and adds or drops its hostnames at once.
+        event = ServiceChanged(principal.account.id, service, (ref.environment_id,))
+        await self._ctx.publish([event])
+        return env
 
     async def delete(self, principal: Principal, service: str, name: str) -> None:
         """Delete a preview environment with its versions, deployments, routes and custom
@@ -148,6 +207,49 @@ class Environments:
             )
         events.append(EnvironmentDeleted(principal.account.id, service, name, ref.environment_id))
         await self._ctx.publish(events)
+
+
+def _visibility(service_private: bool, row: sa.Row[Any]) -> Visibility:
+    return Visibility.of(service_private, row.private, row.workers_dev, row.preview_urls)
+
+
+def _visibility_values(
+    row: sa.Row[Any],
+    private: bool | None,
+    workers_dev: bool | None,
+    preview_urls: bool | None,
+    what: str,
+) -> dict[str, bool]:
+    """The stored settings after a change (see `Environments.set_visibility`)."""
+    if private is True:
+        return {"private": True, "workers_dev": False, "preview_urls": False}
+    if private is False:
+        return {
+            "private": False,
+            "workers_dev": True if workers_dev is None else workers_dev,
+            "preview_urls": True if preview_urls is None else preview_urls,
+        }
+    if row.private and (workers_dev or preview_urls):
+        raise Conflict(
+            f"{what} is private: make it public (private: false) to give it hostnames",
+            code="environment_private",
+        )
+    return {
+        "private": row.private,
+        "workers_dev": row.workers_dev if workers_dev is None else workers_dev,
+        "preview_urls": row.preview_urls if preview_urls is None else preview_urls,
+    }
+
+
+async def _read(
+    conn: AsyncConnection, principal: Principal, service: str, name: str
+) -> Environment:
+    svc = await find_service(conn, principal.account.id, service)
+    ref = await find_environment(conn, principal.account.id, service, name)
+    row = (
+        await conn.execute(sa.select(environments).where(environments.c.id == ref.environment_id))
+    ).one()
+    return Environment(row.id, service, row.name, row.created_at, _visibility(svc.private, row))
 
 
 def _not_production(name: str, what: str) -> None:

@@ -29,6 +29,7 @@ __all__ = [
     "ServiceCreated",
     "ServiceDeleted",
     "TokenRevoked",
+    "TriggersChanged",
     "VersionCreated",
     "event_from_json",
     "event_to_json",
@@ -59,7 +60,8 @@ class ServiceCreated(Event):
 
 @dataclass(frozen=True, slots=True)
 class ServiceChanged(Event):
-    """A service-wide setting changed (e.g. `private`): refresh all its environments."""
+    """A setting of the service (`private`) or of some of its environments (visibility)
+    changed: refresh the environments listed."""
 
     service: str
     environment_ids: tuple[str, ...]
@@ -133,6 +135,15 @@ class CustomDomainChanged(Event):
     removed: bool = False
 
 
+@dataclass(frozen=True, slots=True)
+class TriggersChanged(Event):
+    """An environment's cron triggers were set (or copied by a clone)."""
+
+    service: str
+    environment: str
+    environment_id: str
+
+
 _KINDS: dict[str, type[Event]] = {
     cls.__name__: cls
     for cls in (
@@ -149,6 +160,7 @@ _KINDS: dict[str, type[Event]] = {
         PipelineChanged,
         RouteChanged,
         CustomDomainChanged,
+        TriggersChanged,
     )
 }
 

@@ -24,6 +24,7 @@ from ._promotion import Promotion
 from ._routes import Routes
 from ._services import Services
 from ._settings import Secrets, Settings
+from ._triggers import Triggers
 from ._versions import Versions
 
 __all__ = ["ControlPlane"]
@@ -53,3 +54,4 @@ class ControlPlane:
         self.deployments = Deployments(ctx)
         self.promotion = Promotion(ctx)
         self.routes = Routes(ctx)
+        self.triggers = Triggers(ctx)

@@ -64,13 +64,15 @@ class EnvironmentView:
     service_id: str
     service: str
     environment: str
-    private: bool
+    private: bool  # the service's or the environment's own: reached only through bindings
     deployment_id: str | None = None
     split: list[tuple[str, float]] = field(default_factory=list)  # (version id, percentage)
     deployed: dict[str, VersionView] = field(default_factory=dict)  # by version id
     # Every version's number → id, for the preview hostnames `v<N>.<env>…`; load any of them
     # with `version_runtime_view` when first asked for.
     version_ids: dict[int, str] = field(default_factory=dict)
+    workers_dev: bool = True  # the generated environment hostname answers (never if private)
+    preview_urls: bool = True  # the versions' hostnames answer (never if private)
 
 
 @dataclass(slots=True)
@@ -136,6 +138,9 @@ async def _environment_views(
             services.c.id.label("service_id"),
             services.c.name.label("service"),
             services.c.private,
+            environments.c.private.label("env_private"),
+            environments.c.workers_dev,
+            environments.c.preview_urls,
             accounts.c.id.label("account_id"),
             accounts.c.subdomain,
         )
@@ -144,12 +149,14 @@ async def _environment_views(
     )
     if environment_id is not None:
         query = query.where(environments.c.id == environment_id)
-    views = {
-        r.id: EnvironmentView(
-            r.id, r.account_id, r.subdomain, r.service_id, r.service, r.name, r.private
+    views: dict[str, EnvironmentView] = {}
+    for r in await conn.execute(query):
+        private = bool(r.private or r.env_private)
+        views[r.id] = EnvironmentView(
+            r.id, r.account_id, r.subdomain, r.service_id, r.service, r.name, private
         )
-        for r in await conn.execute(query)
-    }
+        views[r.id].workers_dev = bool(r.workers_dev) and not private
+        views[r.id].preview_urls = bool(r.preview_urls) and not private
     if not views:
         return []
     only = [environment_id] if environment_id is not None else None

@@ -228,6 +228,7 @@ class Routes:
         if env is None:
             raise Invalid("name the environment the route serves", code="invalid_route")
         ref = await find_environment(conn, principal.account.id, service, env)
+        await _refuse_private(conn, ref.environment_id, f"environment {env!r} of {service!r}")
         return ref.environment_id
 
 
@@ -283,6 +284,49 @@ def _with_target(query: sa.Select[Any], env_column: sa.Column[Any]) -> sa.Select
     return query.outerjoin(environments, environments.c.id == env_column).outerjoin(
         services, services.c.id == environments.c.service_id
     )
+
+
+async def _refuse_private(conn: AsyncConnection, environment_id: str, what: str) -> None:
+    query = (
+        sa.select(environments.c.private, services.c.private.label("service_private"))
+        .join(services, services.c.id == environments.c.service_id)
+        .where(environments.c.id == environment_id)
+        # Waits for a concurrent change making the environment or its service private
+        # (PostgreSQL; SQLite's write transaction already serialises writers).
+        .with_for_update(of=(environments, services))
+    )
+    row = (await conn.execute(query)).one()
+    if row.private or row.service_private:
+        raise Conflict(
+            f"{what} is private: it is reached only through service bindings, never by a "
+            "route or custom domain (make it public first)",
+            code="environment_private",
+        )
+
+
+async def refuse_routes(conn: AsyncConnection, environment_ids: Iterable[str], what: str) -> None:
+    """Refuse to make environments private while routes or custom domains lead to them:
+    nothing is removed behind the user's back, they remove those first."""
+    ids = list(environment_ids)
+    patterns = [
+        r.pattern
+        for r in await conn.execute(
+            sa.select(routes.c.pattern).where(routes.c.environment_id.in_(ids))
+        )
+    ]
+    patterns += [
+        d.hostname
+        for d in await conn.execute(
+            sa.select(custom_domains.c.hostname).where(custom_domains.c.environment_id.in_(ids))
+        )
+    ]
+    if patterns:
+        raise Conflict(
+            f"{what} cannot be private while routes or custom domains lead to it "
+            f"({', '.join(sorted(patterns))}): remove them first",
+            code="environment_has_routes",
+            routes=sorted(patterns),
+        )
 
 
 async def removal_events(conn: AsyncConnection, environment_ids: Iterable[str]) -> list[Event]:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from ..bindings.durable_objects import binding_settings
 from ..config import (
     ConfigError,
     KVNamespaceBinding,
@@ -41,6 +42,9 @@ def version_spec_from_config(config: WorkerConfig, version_id: str) -> VersionSp
         if service.entrypoint:
             settings["entrypoint"] = service.entrypoint
         bindings.append(BindingSpec(service.binding, "service", settings=settings))
+    for durable in config.durable_objects:
+        settings = binding_settings(durable, config.migrations)
+        bindings.append(BindingSpec(durable.name, "durable_object", settings=settings))
     return VersionSpec(
         id=version_id,
         script_name=config.name,

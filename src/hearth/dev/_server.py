@@ -9,19 +9,21 @@ from __future__ import annotations
 import asyncio
 import signal
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 from rich.console import Console
 from watchfiles import DefaultFilter, awatch
 
+from ..bindings.durable_objects import DurableObjectManager, current_version
 from ..bindings.kv import SQLITE_FILENAME, SqliteKVStore
 from ..config import KVNamespaceBinding
 from ..edge._app import EdgeApp, Scope
 from ..edge._server import make_server
 from ..fetch import Response, aclose_client
 from ..runtime import InProcessRuntime, TraceEvent
+from ..triggers import scheduled_paths, scheduled_response
 from ._project import DevProject, LoadFailure, local_namespace_id
 
 LOCAL_ACCOUNT = "local"  # VersionSpec's default account: every dev session version's
@@ -47,6 +49,7 @@ class DevServer:
         log_requests: bool = True,
         console: Console | None = None,
         persist_to: Path | None = None,
+        test_scheduled: bool = False,
     ) -> None:
         self.console = console or Console(file=sys.__stdout__, highlight=False)
         self.runtime = InProcessRuntime(platform=self)  # the directory of its bindings
@@ -60,19 +63,24 @@ class DevServer:
         self.project = self.projects[0]  # the one served on the port
         # KV data outlives the session, in the served project's `.hearth/` unless told otherwise.
         self.persist_to = persist_to or self.project.root / ".hearth"
+        # Crons never fire on their own in dev; these paths fire one by hand (wrangler's).
+        self.scheduled_paths = scheduled_paths(test_scheduled)
         self._kv: SqliteKVStore | None = None
+        self._durable_objects: DurableObjectManager | None = None
         self._services: dict[tuple[str, str | None], DevProject] = {}
         self.host = host
         self.port = port
         self.app = EdgeApp(self.runtime, self._resolve)
         self.app.on_shutdown.append(aclose_client)
-        self.server = make_server(self.app, host, port)
+        self.server = make_server(self.app, host, port, ws="none")  # as hearth serve's workers
         self.reloaded = asyncio.Event()  # set after every reload (tests wait on it)
         if log_requests:
             self.runtime.trace_bus.subscribe(self._print_trace)
 
-    def _resolve(self, scope: Scope) -> str | Response:
+    def _resolve(self, scope: Scope) -> str | Response | Awaitable[Response]:
         current = self.project.current
+        if type(current) is str and scope["path"] in self.scheduled_paths:
+            return scheduled_response(self.runtime, current, scope["query_string"])
         return current if type(current) is str else current.response()
 
     @property
@@ -172,6 +180,21 @@ class DevServer:
             self._kv = SqliteKVStore(self.persist_to / SQLITE_FILENAME)
             self.app.on_shutdown.append(self._kv.close)
         return self._kv
+
+    @property
+    def durable_objects(self) -> DurableObjectManager:
+        """The session's Durable Objects, their storage under `persist_to` like KV data (made
+        when a binding first needs them, in the running event loop)."""
+        if self._durable_objects is None:
+            manager = DurableObjectManager(
+                self.persist_to / "durable_objects",
+                self.runtime,
+                lambda namespace: current_version(self, namespace),
+            )
+            manager.start()
+            self.app.on_shutdown.append(manager.stop)
+            self._durable_objects = manager
+        return self._durable_objects
 
     async def _create_namespaces(self, bindings: list[KVNamespaceBinding]) -> None:
         for binding in bindings:

@@ -9,7 +9,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from ..fetch import Response, request_from_asgi, send_response
+from ..fetch import Response, request_from_asgi, response_messages, send_response
 from ..runtime import FetchEvent, Runtime
 
 Scope = dict[str, Any]
@@ -49,7 +49,13 @@ class EdgeApp:
                     response = worker_exception_response()
             else:
                 response = target
-            await send_response(response, send, head=scope["method"] == "HEAD")
+            head = scope["method"] == "HEAD"
+            messages = response_messages(response, head=head)
+            if messages is None:  # a streamed body
+                await send_response(response, send, head=head)
+            else:  # bytes in memory, the common case: no coroutine in between
+                await send(messages[0])
+                await send(messages[1])
         elif scope["type"] == "lifespan":
             await self._lifespan(receive, send)
 

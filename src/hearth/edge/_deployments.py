@@ -35,10 +35,11 @@ class LiveDeployment:
     def pick(self, raw_headers: list[tuple[bytes, bytes]]) -> str:
         versions = self.versions
         if len(versions) == 1:
-            if not raw_headers:
-                return versions[0].id
-            override = _override_for(self, raw_headers)
-            return override or versions[0].id
+            # The common case, inline: one pass over the names finds that no override is asked.
+            for name, _ in raw_headers:
+                if name == OVERRIDE_HEADER:
+                    return _override_for(self, raw_headers) or versions[0].id
+            return versions[0].id
         override = _override_for(self, raw_headers)
         if override is not None:
             return override

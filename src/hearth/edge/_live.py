@@ -74,15 +74,18 @@ class LiveEdge:
             if name == b"host":
                 host = value.decode("latin-1")
                 break
-        path = scope.get("raw_path") or scope["path"].encode()
+        target = (scope.get("raw_path") or scope["path"].encode()).decode("latin-1")
         query = scope["query_string"]
-        target = path.decode("latin-1") + ("?" + query.decode("latin-1") if query else "")
+        if query:
+            target = f"{target}?{query.decode('latin-1')}"
         match = self.table.lookup(scope["scheme"], host, target)
-        if match is not None and match.target is not None:
-            deployment = match.target.deployment
-            if deployment is not None:
-                return deployment.pick(scope["headers"])
-            return _not_found(host)
+        if match is not None:
+            live = match.target
+            if live is not None:
+                deployment = live.deployment
+                if deployment is not None:
+                    return deployment.pick(scope["headers"])
+                return _not_found(host)
         if match is None:
             preview = _PREVIEW.fullmatch(request_host(host) or "")
             if preview is not None:
@@ -174,7 +177,7 @@ class LiveEdge:
         target = None
         if route.environment_id is not None:
             target = self.environments.get(route.environment_id)
-            if target is None:
+            if target is None or target.view.private:  # the control plane refuses these too
                 return
         self.table.add_route(route.id, route.pattern, target)
 
@@ -183,28 +186,45 @@ class LiveEdge:
         if old is not None:
             self.table.remove_hostname(old)
         target = self.environments.get(domain.environment_id)
-        if removed or target is None:
+        if removed or target is None or target.view.private:
             return
         self._custom_domains[domain.id] = self.table.set_hostname(
             domain.hostname, target, custom_domain=True
         )
 
+    def preview_version(self, host: str) -> str | None:
+        """The version a canonical preview hostname `v<N>.<env>.<service>…` serves, if any
+        (what a TLS proxy may get a certificate for; see `_ask`)."""
+        preview = _PREVIEW.fullmatch(host)
+        environment = self._preview_bases.get(preview.group(2)) if preview else None
+        if preview is None or environment is None:
+            return None
+        return environment.view.version_ids.get(int(preview.group(1)))
+
     def _set_hostnames(self, live: LiveEnvironment) -> None:
+        # A private environment is reached only through bindings: no hostname, no previews;
+        # wrangler's workers_dev and preview_urls switch each kind off on its own.
         view = live.view
         hostname = environment_hostname(view, self.domain)
-        if self._hostnames.get(view.environment_id) != hostname:
+        served = not view.private and view.workers_dev
+        previews = not view.private and view.preview_urls
+        if not served or self._hostnames.get(view.environment_id) != hostname:
             self._drop_hostnames(view.environment_id)
-        if view.private:  # reached only through bindings: no hostname, no previews
-            self._drop_hostnames(view.environment_id)
-            return
-        self._hostnames[view.environment_id] = self.table.set_hostname(hostname, live)
-        base = f"{view.environment}.{view.service}.{view.account_subdomain}.{self.domain}"
-        self._preview_bases[base] = live
+        elif not previews:
+            self._drop_previews(view.environment_id)
+        if served:
+            self._hostnames[view.environment_id] = self.table.set_hostname(hostname, live)
+        if previews:
+            base = f"{view.environment}.{view.service}.{view.account_subdomain}.{self.domain}"
+            self._preview_bases[base] = live
 
     def _drop_hostnames(self, environment_id: str) -> None:
         hostname = self._hostnames.pop(environment_id, None)
         if hostname is not None:
             self.table.remove_hostname(hostname)
+        self._drop_previews(environment_id)
+
+    def _drop_previews(self, environment_id: str) -> None:
         for base, live in list(self._preview_bases.items()):
             if live.view.environment_id == environment_id:
                 del self._preview_bases[base]

@@ -207,6 +207,26 @@ class RoutingTable:
         self._nodes, self._routes, self._catch_all = {}, {}, None
         self._depth_counts, self._depths, self._hostnames = {}, frozenset(), 0
 
+    def serves_host(self, name: str) -> bool:
+        """Whether a hostname entry, or a route with a worker on some path, covers the
+        canonical host `name`: what a TLS proxy may get a certificate for. Catch-all routes
+        (host `*`) count for nothing here, or every name would qualify."""
+        node = self._nodes.get(name)
+        if node is not None and (
+            node.generated is not None
+            or node.custom is not None
+            or _has_target(node.exact)
+            or _has_target(node.apex)
+        ):
+            return True
+        dot = name.find(".")
+        while dot >= 0:
+            node = self._nodes.get(name[dot + 1 :])
+            if node is not None and (_has_target(node.sub) or _has_target(node.apex)):
+                return True
+            dot = name.find(".", dot + 1)
+        return False
+
     @property
     def hostname_count(self) -> int:
         return self._hostnames
@@ -300,6 +320,10 @@ class RoutingTable:
 
 def _routes_of(matcher: PathMatcher | None) -> tuple[Route, ...]:
     return () if matcher is None else matcher.routes
+
+
+def _has_target(matcher: PathMatcher | None) -> bool:
+    return any(route.target is not None for route in _routes_of(matcher))
 
 
 def _without(matcher: PathMatcher | None, route: Route) -> tuple[Route, ...]:

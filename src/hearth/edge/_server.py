@@ -8,6 +8,8 @@ from typing import Any
 
 import uvicorn
 
+from ._hosts import request_host
+
 
 def make_server(app: Any, host: str, port: int, **options: Any) -> uvicorn.Server:
     config = uvicorn.Config(
@@ -25,6 +27,36 @@ def make_server(app: Any, host: str, port: int, **options: Any) -> uvicorn.Serve
     server = uvicorn.Server(config)
     server.install_signal_handlers = lambda: None  # type: ignore[method-assign]
     return server
+
+
+def https_redirect(https_port: int) -> Any:
+    """A plain-HTTP ASGI app answering every request with a 308 to the same host, path and
+    query over HTTPS on `https_port` (308, unlike 301, keeps the method and body)."""
+    suffix = "" if https_port == 443 else f":{https_port}"
+
+    async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] == "lifespan":
+            while (await receive())["type"] != "lifespan.shutdown":
+                await send({"type": "lifespan.startup.complete"})
+            await send({"type": "lifespan.shutdown.complete"})
+            return
+        if scope["type"] != "http":
+            return  # a WebSocket upgrade is refused; the client retries on wss:// itself
+        raw = next((v for k, v in scope["headers"] if k == b"host"), b"")
+        host = request_host(raw.decode("latin-1"))
+        if not host:
+            status, headers = 400, []
+        else:
+            target = (scope.get("raw_path") or scope["path"].encode()).decode("latin-1")
+            if scope["query_string"]:
+                target += "?" + scope["query_string"].decode("latin-1")
+            location = f"https://{host}{suffix}{target}"
+            status, headers = 308, [(b"location", location.encode("latin-1"))]
+        headers.append((b"content-length", b"0"))
+        await send({"type": "http.response.start", "status": status, "headers": headers})
+        await send({"type": "http.response.body", "body": b""})
+
+    return app
 
 
 def run(main: Any) -> Any:

@@ -14,7 +14,7 @@ from ._request import Request
 from ._response import NULL_BODY_STATUSES, Response
 from ._url import normalize_url
 
-__all__ = ["request_from_asgi", "send_response"]
+__all__ = ["request_from_asgi", "response_messages", "send_response"]
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -114,9 +114,11 @@ def _url_from_scope(scope: Scope) -> str:
                 host = f"{host}:{port}"
     raw_path = scope.get("raw_path")
     path = raw_path.decode("latin-1") if raw_path else quote(scope["path"], safe=_PATH_SAFE)
-    root_path = quote(scope.get("root_path", ""), safe=_PATH_SAFE)
-    if root_path and not path.startswith(root_path):
-        path = root_path + path  # servers disagree on whether path includes root_path
+    root_path = scope.get("root_path")
+    if root_path:
+        root_path = quote(root_path, safe=_PATH_SAFE)
+        if not path.startswith(root_path):
+            path = root_path + path  # servers disagree on whether path includes root_path
     query = scope.get("query_string")
     url = (
         f"{scheme}://{host}{path}?{query.decode('latin-1')}"
@@ -129,28 +131,66 @@ def _url_from_scope(scope: Scope) -> str:
         return url  # a Host header no URL parser accepts: keep what the client sent
 
 
+def response_messages(response: Response, *, head: bool = False) -> tuple[Message, Message] | None:
+    """The http.response.start and http.response.body messages of a response whose body is
+    bytes in memory (the common case), or None for a streamed body (see `send_response`).
+
+    A plain function, not a coroutine: the per-request path sends the two messages itself."""
+    if response._stream is not None or response._used or response._type == "error":
+        return None
+    response._used = True
+    body = response._content
+    if body is None:
+        body = b""
+    status = response._status
+    headers: Any
+    if status in NULL_BODY_STATUSES:
+        headers = response._raw_headers()
+    elif response._headers is None:  # nobody made a Headers: content-type and length is all
+        key = (response._default_type, len(body))
+        headers = _PLAIN_HEADERS.get(key)
+        if headers is None:
+            headers = _plain_headers(key)
+    else:
+        headers = response._headers.raw
+        if "content-length" not in response._headers:
+            headers.append((b"content-length", b"%d" % len(body)))
+    return (
+        {"type": "http.response.start", "status": status, "headers": headers},
+        {"type": "http.response.body", "body": b"" if head else body},
+    )
+
+
+#: (default content type, body length) → the header lines of a response without Headers;
+#: shared tuples (ASGI servers copy header lists, they never change them), so that a hello
+#: response does not format its length and build its list every time.
+_PLAIN_HEADERS: dict[tuple[str | None, int], tuple[tuple[bytes, bytes], ...]] = {}
+_PLAIN_HEADERS_SIZE = 1024
+
+
+def _plain_headers(key: tuple[str | None, int]) -> tuple[tuple[bytes, bytes], ...]:
+    default_type, length = key
+    pairs = [] if default_type is None else [(b"content-type", default_type.encode("latin-1"))]
+    pairs.append((b"content-length", b"%d" % length))
+    if len(_PLAIN_HEADERS) >= _PLAIN_HEADERS_SIZE:
+        _PLAIN_HEADERS.clear()
+    headers = _PLAIN_HEADERS[key] = tuple(pairs)
+    return headers
+
+
 async def send_response(response: Response, send: Send, *, head: bool = False) -> None:
     """Send `response` as ASGI http.response.start / http.response.body messages."""
     if response._type == "error":
         raise TypeError("Response.error() cannot be sent to a client.")
-    if response._stream is None and not response._used:  # bytes in memory: the common case
-        response._used = True
-        content, stream = response._content, None
-    else:
-        content, stream = response._take_body()
-    headers = response._raw_headers()
-    status = response._status
-    if stream is None:
-        body = b"" if content is None else content
-        if status not in NULL_BODY_STATUSES and (
-            response._headers is None or "content-length" not in response._headers
-        ):
-            headers.append((b"content-length", b"%d" % len(body)))
-        await send({"type": "http.response.start", "status": status, "headers": headers})
-        await send({"type": "http.response.body", "body": b"" if head else body})
+    messages = response_messages(response, head=head)
+    if messages is not None:
+        await send(messages[0])
+        await send(messages[1])
         return
-
-    await send({"type": "http.response.start", "status": status, "headers": headers})
+    _, stream = response._take_body()  # a streamed body (a used one raises here)
+    assert stream is not None  # response_messages answered every other kind
+    headers = response._raw_headers()
+    await send({"type": "http.response.start", "status": response._status, "headers": headers})
     try:
         if not head:
             async for chunk in stream:

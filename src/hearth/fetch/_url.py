@@ -20,12 +20,19 @@ _ALREADY_NORMAL = re.compile(
     r"(?:#[A-Za-z0-9\-._~!$&'()*+,;=:@%/?]*)?"
 )
 _DEFAULT_PORTS = {"80", "443"}
+# An IPv4 address already in its canonical form (`hearth dev` is reached at 127.0.0.1):
+# four decimal parts 0-255 without leading zeros. Anything else ending in a digit
+# ("127.1", "0x7f.0.0.1", "010.0.0.1") is a number to parse, so ada decides.
+_OCTET = r"(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
+_CANONICAL_IPV4 = re.compile(rf"{_OCTET}\.{_OCTET}\.{_OCTET}\.{_OCTET}")
 
 
 def _is_normal(match: re.Match[str]) -> bool:
     host = match["host"]
-    if "xn--" in host or host[host.rfind(".") + 1].isdigit():
-        return False  # punycode to validate, or an IPv4 address to canonicalise
+    if "xn--" in host:
+        return False  # punycode to validate
+    if host[host.rfind(".") + 1].isdigit() and _CANONICAL_IPV4.fullmatch(host) is None:
+        return False  # an IPv4 address to canonicalise
     if match["port"] is not None and (
         match["port"] in _DEFAULT_PORTS or int(match["port"]) > 65535
     ):
@@ -35,8 +42,28 @@ def _is_normal(match: re.Match[str]) -> bool:
     return path is None or ("/." not in path and "%2" not in path)
 
 
+# normalize_url is a pure function and a server sees the same few URLs again and again:
+# remembered (bounded; short URLs only), a repeated one costs a dict lookup, not a parse.
+_NORMALISED: dict[str, str] = {}
+_NORMALISED_SIZE = 2048
+_NORMALISED_MAX_LENGTH = 1024
+
+
 def normalize_url(url: str) -> str:
     """The serialised WHATWG form of an absolute `url`; `TypeError` when it is not valid."""
+    if type(url) is not str:
+        return _normalize(url)
+    normal = _NORMALISED.get(url)
+    if normal is None:
+        normal = _normalize(url)
+        if len(url) <= _NORMALISED_MAX_LENGTH:
+            if len(_NORMALISED) >= _NORMALISED_SIZE:
+                _NORMALISED.clear()
+            _NORMALISED[url] = normal
+    return normal
+
+
+def _normalize(url: str) -> str:
     if type(url) is str:
         match = _ALREADY_NORMAL.fullmatch(url)
         if match is not None and _is_normal(match):

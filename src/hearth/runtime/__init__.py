@@ -5,7 +5,14 @@ from ._context import ExecutionContext, current_invocation, wait_until
 from ._entrypoints import EntrypointError
 from ._env import Env
 from ._events import EntrypointFetchEvent, Event, FetchEvent, RpcEvent, ScheduledEvent
-from ._runtime import InProcessRuntime, LoadedVersion, LoadError, Runtime, VersionNotLoaded
+from ._runtime import (
+    HandlerNotDefined,
+    InProcessRuntime,
+    LoadedVersion,
+    LoadError,
+    Runtime,
+    VersionNotLoaded,
+)
 from ._spec import BindingSpec, VersionSpec
 from ._trace import TraceBus, TraceEvent
 
@@ -18,6 +25,7 @@ __all__ = [
     "Event",
     "ExecutionContext",
     "FetchEvent",
+    "HandlerNotDefined",
     "InProcessRuntime",
     "LoadError",
     "LoadedVersion",

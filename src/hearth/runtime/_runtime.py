@@ -12,7 +12,7 @@ import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from time import perf_counter, time
-from types import CoroutineType
+from types import CoroutineType, FunctionType
 from typing import Any, Protocol
 
 from ..fetch import Response
@@ -20,7 +20,14 @@ from ._classes import WorkerEntrypoint
 from ._context import ExecutionContext, current_invocation
 from ._entrypoints import Entrypoints, positional_arity, resolve_entrypoints
 from ._env import Env
-from ._events import EntrypointFetchEvent, Event, FetchEvent, RpcEvent, ScheduledEvent
+from ._events import (
+    DurableObjectEvent,
+    EntrypointFetchEvent,
+    Event,
+    FetchEvent,
+    RpcEvent,
+    ScheduledEvent,
+)
 from ._loader import Namespace
 from ._logs import install_log_capture
 from ._spec import VersionSpec
@@ -44,6 +51,11 @@ class VersionNotLoaded(LookupError):
     pass
 
 
+class HandlerNotDefined(TypeError):
+    """The version exports no handler for the event (a cron firing a worker without
+    `scheduled`, say); a TypeError with workerd's message, as before."""
+
+
 class Runtime(Protocol):
     trace_bus: TraceBus
 
@@ -55,9 +67,10 @@ class Runtime(Protocol):
     ) -> Any: ...
 
 
-#: How to call a handler: (class or None, function or method name, arity, whether the class
-#: keeps WorkerEntrypoint's own __init__).
-HandlerPlan = tuple[type | None, Any, int, bool]
+#: How to call a handler: (class or None, function or method name, arity, and the method's
+#: plain function when the class keeps WorkerEntrypoint's own __init__ and nothing can stand
+#: between an instance and that function: then it is called as `function(instance, ...)`).
+HandlerPlan = tuple[type | None, Any, int, Callable[..., Any] | None]
 _new_object = object.__new__
 
 
@@ -144,23 +157,34 @@ class InProcessRuntime:
             ctx.entrypoint = event.entrypoint
         token = current_invocation.set(ctx)
         loaded.active += 1
+        # Timings are read only from trace events: without a subscriber when the invocation
+        # starts, the handler is awaited plainly (timing its steps costs ~4k instructions).
+        traced = bool(self.trace_bus.subscribers)
         try:
             if event_type is FetchEvent:  # the hot path, without a call to _dispatch
                 plan = loaded.handler_plans.get("fetch") or _plan_handler(loaded, "fetch")
-                cls, target, arity, plain_init = plan
-                args = (event.request, loaded.env, ctx)[:arity]
-                if cls is None:
-                    result = target(*args)
-                elif plain_init:  # WorkerEntrypoint's own __init__: set its two fields directly
+                cls, target, arity, function = plan
+                request = event.request
+                if function is not None:  # WorkerEntrypoint's own __init__: set its two fields
                     instance = _new_object(cls)
                     instance.ctx = ctx
                     instance.env = loaded.env
-                    result = getattr(instance, target)(*args)
+                    if arity == 1:  # fetch(self, request), the usual: no argument tuples
+                        result = function(instance, request)
+                    else:
+                        result = function(instance, *(request, loaded.env, ctx)[:arity])
+                elif cls is None:
+                    result = target(*(request, loaded.env, ctx)[:arity])
                 else:
-                    result = getattr(cls(ctx, loaded.env), target)(*args)
+                    result = getattr(cls(ctx, loaded.env), target)(
+                        *(request, loaded.env, ctx)[:arity]
+                    )
             else:
                 result = self._dispatch(loaded, event, ctx)
-            if type(result) is CoroutineType:
+            if not traced:
+                if type(result) is CoroutineType or inspect.isawaitable(result):
+                    result = await result
+            elif type(result) is CoroutineType:
                 # Take the first step by hand: most handlers finish without suspending, and
                 # then no timing wrapper is needed at all.
                 step_started = perf_counter()
@@ -183,14 +207,15 @@ class InProcessRuntime:
                         "The fetch handler must return a Response, but it returned "
                         f"{type(result).__name__}"
                     )
-                ctx.status = result.status
+                ctx.status = result._status
             return result
         except BaseException as error:
             ctx.outcome = "canceled" if isinstance(error, asyncio.CancelledError) else "exception"
             ctx.record_exception(_exception_record(error))
             raise
         finally:
-            ctx.wall_time_ms = (perf_counter() - ctx.started) * 1000
+            if traced:
+                ctx.wall_time_ms = (perf_counter() - ctx.started) * 1000
             current_invocation.reset(token)
             if ctx._partial:
                 ctx.flush_logs()
@@ -217,6 +242,10 @@ class InProcessRuntime:
             if not callable(method):
                 raise TypeError(f'The RPC receiver does not implement the method "{event.method}".')
             return method(*event.args, **event.kwargs)
+        if kind is DurableObjectEvent:
+            ctx.kind = event.kind
+            ctx.entrypoint = event.class_name
+            return event.handler()
         if kind is EntrypointFetchEvent:
             ctx.entrypoint = event.entrypoint
             return self._call_handler(
@@ -264,6 +293,7 @@ _KINDS = {
     EntrypointFetchEvent: "fetch",
     RpcEvent: "rpc",
     ScheduledEvent: "scheduled",
+    DurableObjectEvent: "rpc",  # set to the event's own kind by _dispatch
 }
 
 
@@ -283,15 +313,21 @@ def _plan_handler(loaded: LoadedVersion, handler: str) -> HandlerPlan:
         func = entry.handlers.get(handler)
         if func is None:
             name = f"on_{handler}" if entry.global_handlers else f"Default.{handler}"
-            raise TypeError(f"Handler {name} is not defined in {loaded.spec.main_module}")
-        plan: HandlerPlan = (None, func, positional_arity(func), False)
+            raise HandlerNotDefined(f"Handler {name} is not defined in {loaded.spec.main_module}")
+        plan: HandlerPlan = (None, func, positional_arity(func), None)
     else:
         name = entry.handler_method(cls, handler)
         if name is None:
-            raise TypeError(f"Handler does not export a {handler}() function.")
+            raise HandlerNotDefined(f"Handler does not export a {handler}() function.")
         arity = positional_arity(getattr(cls, name), bound=True)
-        plain_init = cls.__init__ is WorkerEntrypoint.__init__ and cls.__new__ is object.__new__
-        plan = (cls, name, arity, plain_init)
+        function = inspect.getattr_static(cls, name)
+        direct = (
+            cls.__init__ is WorkerEntrypoint.__init__
+            and cls.__new__ is object.__new__
+            and cls.__getattribute__ is object.__getattribute__
+            and isinstance(function, FunctionType)  # not a staticmethod, classmethod, descriptor
+        )
+        plan = (cls, name, arity, function if direct else None)
     loaded.handler_plans[f"{handler}@{entrypoint}" if entrypoint else handler] = plan
     return plan
 

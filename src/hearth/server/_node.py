@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..bindings.durable_objects import DurableObjectManager, current_version
 from ..bindings.kv import KVStore, open_kv_store
 from ..control import (
     ControlError,
@@ -38,6 +39,7 @@ from ..edge._live import LiveEdge, LiveEnvironment
 from ..fetch import aclose_client
 from ..runtime import InProcessRuntime
 from ..store import Store, open_store
+from ..triggers import NodeCrons
 from ._versions import BundleFolders, VersionLoader
 
 log = logging.getLogger("hearth.server")
@@ -73,6 +75,9 @@ class Node:
         self.plane: ControlPlane | None = None
         self.edge: LiveEdge | None = None
         self.kv: KVStore | None = None  # what `kv` bindings reach (hearth.bindings.kv)
+        # Durable Objects' instances, storage and alarms (hearth.bindings.durable_objects).
+        self.durable_objects: DurableObjectManager | None = None
+        self.crons = NodeCrons(self)  # cron triggers (hearth.triggers); its clock is settable
 
     async def start(self) -> Bootstrap:
         settings = self.settings
@@ -80,6 +85,11 @@ class Node:
         self.store = store = await open_store(settings.database, settings.data_dir)
         self.kv = await open_kv_store(settings.database, settings.data_dir)
         self.kv.start_sweeper()
+        self.durable_objects = DurableObjectManager(
+            settings.data_dir / "durable_objects",
+            self.runtime,
+            lambda namespace: current_version(self, namespace),
+        )
         loader = VersionLoader(
             store, self.runtime, BundleFolders(settings.data_dir / "bundles"), self
         )
@@ -95,9 +105,14 @@ class Node:
         self.edge.app.on_shutdown.append(aclose_client)
         await self.edge.apply_snapshot(await snapshot_routing(store))
         self.bus.subscribe(self._apply)
+        await self.crons.start()
+        self.durable_objects.start()  # alarms fire once the edge's versions are loaded
         return await self._bootstrap()
 
     async def stop(self) -> None:
+        await self.crons.stop()
+        if self.durable_objects is not None:
+            await self.durable_objects.stop()
         if self.kv is not None:
             await self.kv.close()
         if self.store is not None:

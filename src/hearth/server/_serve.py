@@ -5,10 +5,13 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+import ssl
 from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
 
 from ..edge._live import environment_hostname
-from ..edge._server import make_server
+from ..edge._server import https_redirect, make_server
 from ._demo import deploy_demo
 from ._logging import configure_logging
 from ._node import Node, Settings
@@ -16,9 +19,30 @@ from ._node import Node, Settings
 log = logging.getLogger("hearth.server")
 
 
-def workers_url(settings: Settings) -> str:
+@dataclass(frozen=True, slots=True)
+class Tls:
+    """HTTPS on the workers listener with one (typically wildcard) certificate; with
+    `redirect_port`, plain HTTP on that port answers 308 to the same URL over HTTPS."""
+
+    cert: Path
+    key: Path
+    redirect_port: int | None = None
+
+    def check(self) -> None:
+        """Raise ValueError naming the problem when the pair cannot serve HTTPS."""
+        try:
+            ssl.create_default_context(ssl.Purpose.CLIENT_AUTH).load_cert_chain(self.cert, self.key)
+        except (OSError, ssl.SSLError) as error:
+            raise ValueError(
+                f"--tls-cert {self.cert} / --tls-key {self.key}: cannot be used ({error})"
+            ) from None
+
+
+def workers_url(settings: Settings, tls: Tls | None = None) -> str:
     host, port = settings.listen
-    return f"http://{settings.domain}:{port}"
+    scheme = "https" if tls else "http"
+    default = 443 if tls else 80
+    return f"{scheme}://{settings.domain}" + ("" if port == default else f":{port}")
 
 
 async def serve(
@@ -27,9 +51,15 @@ async def serve(
     demo: bool = False,
     announce: Callable[[str], None] = print,
     install_signal_handlers: bool = True,
+    tls: Tls | None = None,
+    public_url: str | None = None,
 ) -> None:
+    """`public_url` (e.g. `https://example.com` behind a TLS proxy) is the scheme and port
+    of the environment and version URLs the API shows; by default the workers listener's."""
     from ..api import create_api
 
+    if tls is not None:
+        tls.check()  # before anything starts: a bad pair is a clear error, not a traceback
     configure_logging()
     node = Node(settings)
     bootstrap = await node.start()
@@ -45,28 +75,41 @@ async def serve(
     if demo and await deploy_demo(node.plane, settings.account):
         announce("deployed the demo service (production and staging)")
     api = create_api(
-        node.plane, domain=settings.domain, workers_url=workers_url(settings), node=node
+        node.plane,
+        domain=settings.domain,
+        workers_url=public_url or workers_url(settings, tls),
+        node=node,
     )
-    workers = make_server(node.edge.app, *settings.listen)
-    admin = make_server(api, *settings.admin_listen)
-    servers = (workers, admin)
+    ssl_options = {"ssl_certfile": str(tls.cert), "ssl_keyfile": str(tls.key)} if tls else {}
+    # Workers do not take WebSocket upgrades yet: without `ws="none"` uvicorn would answer
+    # them with a 500 instead of handing them to the worker as plain requests.
+    workers = make_server(node.edge.app, *settings.listen, ws="none", **ssl_options)
+    # An open SSE tail would otherwise hold the shutdown for as long as its client stays.
+    admin = make_server(api, *settings.admin_listen, timeout_graceful_shutdown=2)
+    servers = [workers, admin]
+    if tls is not None and tls.redirect_port is not None:
+        redirect = https_redirect(settings.listen[1])
+        servers.append(make_server(redirect, settings.listen[0], tls.redirect_port))
     if install_signal_handlers:
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, lambda: [setattr(s, "should_exit", True) for s in servers])
     admin_host, admin_port = settings.admin_listen
-    announce(f"hearth serve: workers on {settings.listen[0]}:{settings.listen[1]}")
+    scheme = "https" if tls else "http"
+    announce(f"hearth serve: workers on {scheme}://{settings.listen[0]}:{settings.listen[1]}")
+    if tls is not None and tls.redirect_port is not None:
+        announce(f"  HTTP on port {tls.redirect_port} redirects to HTTPS")
     announce(f"  API: http://{admin_host}:{admin_port}/api/v1 (docs at /api/v1/docs)")
     for live in node.edge.environments.values():
-        if not live.view.private:
+        if live.view.workers_dev and not live.view.private:
             hostname = environment_hostname(live.view, settings.domain)
             announce(
                 f"  {live.view.service}/{live.view.environment}: "
-                f"http://{hostname}:{settings.listen[1]}/"
+                f"{scheme}://{hostname}:{settings.listen[1]}/"
             )
     if bootstrap.token:
         announce(f"  account {bootstrap.account}, admin token (shown once): {bootstrap.token}")
     try:
-        await asyncio.gather(workers.serve(), admin.serve())
+        await asyncio.gather(*(server.serve() for server in servers))
     finally:
         await node.stop()

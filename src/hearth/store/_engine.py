@@ -127,4 +127,4 @@ def _migrate(conn: Connection) -> None:
     config = Config()
     config.set_main_option("script_location", str(_MIGRATIONS))
     config.attributes["connection"] = conn
-    command.upgrade(config, "heads")  # topics may add migrations on branches of their own
+    command.upgrade(config, "head")

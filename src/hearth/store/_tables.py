@@ -112,6 +112,11 @@ environments = sa.Table(
     _owner("service_id", "services"),
     sa.Column("name", sa.String(63), nullable=False),
     _created(),
+    # Visibility (migration 0002): `private` leaves bindings as the only way in (no hostname,
+    # no routes); wrangler's `workers_dev` and `preview_urls` switch the generated hostnames.
+    sa.Column("private", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("workers_dev", sa.Boolean, nullable=False, server_default=sa.true()),
+    sa.Column("preview_urls", sa.Boolean, nullable=False, server_default=sa.true()),
     sa.UniqueConstraint("service_id", "name"),
 )
 
@@ -215,4 +220,22 @@ custom_domains = sa.Table(
     _owner("environment_id", "environments"),
     _created(),
     sa.UniqueConstraint("account_id", "hostname"),
+)
+
+# An environment's cron triggers (migration 0003). Not part of any version, as on Cloudflare:
+# `PUT …/triggers` replaces them. `last_scheduled` (ms since the epoch) is the latest firing a
+# node claimed, so that nodes sharing the database run each firing once.
+cron_triggers = sa.Table(
+    "cron_triggers",
+    metadata,
+    sa.Column(
+        "environment_id",
+        sa.String(36),
+        sa.ForeignKey("environments.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("cron", sa.String(100), primary_key=True),
+    sa.Column("position", sa.Integer, nullable=False),
+    sa.Column("last_scheduled", sa.BigInteger),
+    _created(),
 )
