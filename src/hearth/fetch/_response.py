@@ -3,13 +3,15 @@
 import json as _json
 from http import HTTPStatus
 from types import MethodType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from ._body import BODY_USED, TEXT_PLAIN, Body, extract_body
 from ._headers import Headers
 from ._url import normalize_url
 
 if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
     from ._body import BodyInit
     from ._headers import HeadersInit
 
@@ -39,6 +41,43 @@ def _status_text(text: Any) -> str:
     if "\r" in text or "\n" in text:
         raise TypeError(f"Invalid statusText: {text!r}")
     return text
+
+
+class ResponseOptions(TypedDict, total=False):
+    """The keyword arguments of `Response(...)` besides `status` and `headers`."""
+
+    statusText: str  # noqa: N815 - the Fetch API's name
+    status_text: str
+    webSocket: Any  # noqa: N815
+    web_socket: Any
+
+
+def _options(
+    init: dict[str, Any] | int | None,
+    status: int | None,
+    headers: "HeadersInit",
+    options: dict[str, Any],
+) -> tuple[int | None, "HeadersInit", str | None, Any]:
+    """(status, headers, statusText, webSocket) from the JavaScript-style `init` (or a bare
+    status, as in Cloudflare's SDK) and the keywords, which win over `init`."""
+    unknown = options.keys() - ResponseOptions.__annotations__.keys()
+    if unknown:
+        raise TypeError(f"Response() got an unexpected keyword argument {min(unknown)!r}")
+    if isinstance(init, int):
+        init = {"status": init}
+    elif init is None:
+        init = {}
+    if status is None:
+        status = init.get("status")
+    if headers is None:
+        headers = init.get("headers")
+    text = options.get("status_text")
+    if text is None:
+        text = options.get("statusText", init.get("statusText"))
+    web_socket = options.get("web_socket")
+    if web_socket is None:
+        web_socket = options.get("webSocket", init.get("webSocket"))
+    return status, headers, None if text is None else _status_text(text), web_socket
 
 
 class _JsonAttribute:
@@ -74,41 +113,38 @@ class Response(Body):
         init: dict[str, Any] | int | None = None,
         *,
         status: int | None = None,
-        statusText: str | None = None,  # noqa: N803 - the Fetch API's name
-        status_text: str | None = None,
         headers: "HeadersInit" = None,
-        web_socket: Any = None,
-        webSocket: Any = None,  # noqa: N803
+        **options: "Unpack[ResponseOptions]",
     ) -> None:
-        if init is not None:
-            if isinstance(init, int):
-                init = {"status": init}
-            status = status if status is not None else init.get("status")
-            statusText = statusText if statusText is not None else init.get("statusText")
-            headers = headers if headers is not None else init.get("headers")
-            webSocket = webSocket if webSocket is not None else init.get("webSocket")
+        # The rare keywords come as **options: every named keyword-only parameter costs each
+        # call a lookup of its default, and `Response(text)` is on every request's path.
+        web_socket = text = None
+        if init is not None or options:
+            status, headers, text, web_socket = _options(init, status, headers, options)
+        if type(body) is str:  # the common case, without the call
+            self._content = body.encode()
+            self._stream = None
+            default_type = TEXT_PLAIN
+        else:
+            self._content, self._stream, default_type = extract_body(body)
         if status is None:
             status = 200
-        elif type(status) is not int:
-            status = int(status)
-        web_socket = web_socket if web_socket is not None else webSocket
-        if not 200 <= status <= 599 and not (status == 101 and web_socket is not None):
-            raise ValueError(STATUS_RANGE)
-        text = status_text if status_text is not None else statusText
+        else:  # 200, the default, needs none of these checks
+            if type(status) is not int:
+                status = int(status)
+            if not 200 <= status <= 599 and not (status == 101 and web_socket is not None):
+                raise ValueError(STATUS_RANGE)
+            if status in NULL_BODY_STATUSES and (
+                self._content is not None or self._stream is not None
+            ):
+                raise TypeError(f"Response with null body status ({status}) cannot have a body.")
         self._status = status
-        self._status_text = None if text is None else _status_text(text)
+        self._status_text = text
         self._web_socket = web_socket
         self._url = ""
         self._redirected = False
         self._type = "default"
         self._used = False
-
-        if type(body) is str:  # the common case, without the call
-            self._content, self._stream, default_type = body.encode(), None, TEXT_PLAIN
-        else:
-            self._content, self._stream, default_type = extract_body(body)
-        if status in NULL_BODY_STATUSES and (self._content is not None or self._stream is not None):
-            raise TypeError(f"Response with null body status ({status}) cannot have a body.")
         # Headers are only built when someone looks: a plain Response("Hello") never needs them.
         self._default_type = default_type
         if headers is None:
@@ -129,23 +165,15 @@ class Response(Body):
         init: dict[str, Any] | int | None = None,
         *,
         status: int | None = None,
-        statusText: str | None = None,  # noqa: N803
-        status_text: str | None = None,
         headers: "HeadersInit" = None,
+        **options: "Unpack[ResponseOptions]",
     ) -> "Response":
         if headers is None and isinstance(init, dict):
             headers = init.get("headers")
         headers = Headers(headers)
         if "content-type" not in headers:
             headers.set("content-type", "application/json")
-        return cls(
-            _json.dumps(data),
-            init,
-            status=status,
-            statusText=statusText,
-            status_text=status_text,
-            headers=headers,
-        )
+        return cls(_json.dumps(data), init, status=status, headers=headers, **options)
 
     @classmethod
     def redirect(cls, url: str, status: int = 302) -> "Response":
