@@ -20,7 +20,7 @@ from pathlib import Path
 from croniter import croniter
 
 from hearth.fetch import request_from_asgi
-from hearth.runtime import FetchEvent, InProcessRuntime, VersionSpec
+from hearth.runtime import InProcessRuntime, VersionSpec
 from hearth.triggers import parse_cron, run_scheduled
 
 EXPRESSIONS = ["* * * * *", "*/15 9-17 * * mon-fri", "0 18 * * 6L", "0 10 * * MON#2", "0 3 1 * *"]
@@ -82,7 +82,7 @@ async def firing(calls: int = 5000) -> tuple[float, float, list[float]]:
         for _ in range(ROUNDS):
             started = time.perf_counter()
             for _ in range(calls):
-                await runtime.invoke("v1", FetchEvent(request_from_asgi(scope, receive)))
+                await runtime.invoke("v1", request_from_asgi(scope, receive))
             a = (time.perf_counter() - started) / calls * 1e6
             started = time.perf_counter()
             for _ in range(calls):

@@ -63,7 +63,6 @@ async def in_process(calls: int) -> dict[str, float]:
     from hearth.runtime import (
         BindingSpec,
         ExecutionContext,
-        FetchEvent,
         InProcessRuntime,
         VersionSpec,
         current_invocation,
@@ -81,7 +80,7 @@ async def in_process(calls: int) -> dict[str, float]:
     binding = make_service(spec, caller, directory)
     # Calls made from inside a top-level request, as a worker makes them (limit counted,
     # version key looked up); the budget of 32 is reset for each call.
-    ctx = ExecutionContext(caller, "fetch", FetchEvent(Request("http://gateway/")), None, None)
+    ctx = ExecutionContext(caller, "fetch", Request("http://gateway/"), None, None)
     token = current_invocation.set(ctx)
     try:
 

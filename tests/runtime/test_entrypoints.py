@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from hearth.fetch import Request
-from hearth.runtime import FetchEvent, LoadError, RpcEvent
+from hearth.runtime import LoadError, RpcEvent
 
 NEW = "2025-09-01"
 LEGACY = "2024-03-20"
@@ -13,7 +13,7 @@ LEGACY = "2024-03-20"
 
 async def fetch_text(runtime, version) -> str:
     await runtime.load(version)
-    response = await runtime.invoke(version.id, FetchEvent(Request("https://example.com/")))
+    response = await runtime.invoke(version.id, Request("https://example.com/"))
     return await response.text()
 
 
@@ -170,7 +170,7 @@ async def test_legacy_module_with_only_another_handler_fails_fetch_naming_on_fet
     )
     await runtime.load(version)
     with pytest.raises(TypeError, match="Handler on_fetch is not defined in entry.py"):
-        await runtime.invoke(version.id, FetchEvent(Request("https://example.com/")))
+        await runtime.invoke(version.id, Request("https://example.com/"))
 
 
 async def test_public_methods_of_default_and_named_entrypoints_are_rpc_methods(

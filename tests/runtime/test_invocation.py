@@ -7,7 +7,7 @@ import asyncio
 import pytest
 
 from hearth.fetch import Request
-from hearth.runtime import BindingSpec, FetchEvent
+from hearth.runtime import BindingSpec
 
 LOGGING_WORKER = """
     import logging
@@ -29,7 +29,7 @@ LOGGING_WORKER = """
 async def test_print_and_logging_become_log_entries_with_levels(runtime, write_worker, traces):
     version = write_worker(LOGGING_WORKER)
     await runtime.load(version)
-    await runtime.invoke(version.id, FetchEvent(Request("https://example.com/path?q=1")))
+    await runtime.invoke(version.id, Request("https://example.com/path?q=1"))
     (trace,) = traces
     assert [(entry["level"], entry["message"]) for entry in trace.logs] == [
         ("log", ["hello world"]),
@@ -45,7 +45,7 @@ async def test_trace_event_has_cloudflares_tail_shape(runtime, write_worker, tra
     version = write_worker(LOGGING_WORKER, script_name="shop")
     await runtime.load(version)
     request = Request("https://example.com/path?q=1", headers={"X-Test": "yes"})
-    await runtime.invoke(version.id, FetchEvent(request))
+    await runtime.invoke(version.id, request)
     event = traces[0].to_dict()
     assert event["outcome"] == "ok"
     assert event["scriptName"] == "shop"
@@ -76,7 +76,7 @@ async def test_an_uncaught_exception_is_recorded_with_its_traceback(runtime, wri
     )
     await runtime.load(version)
     with pytest.raises(ValueError, match="no such order"):
-        await runtime.invoke(version.id, FetchEvent(Request("https://example.com/")))
+        await runtime.invoke(version.id, Request("https://example.com/"))
     (trace,) = traces
     assert trace.outcome == "exception"
     (exception,) = trace.exceptions
@@ -100,7 +100,7 @@ async def test_a_handler_returning_something_else_than_a_response_is_an_exceptio
     )
     await runtime.load(version)
     with pytest.raises(TypeError, match="must return a Response, but it returned str"):
-        await runtime.invoke(version.id, FetchEvent(Request("https://example.com/")))
+        await runtime.invoke(version.id, Request("https://example.com/"))
     assert traces[0].outcome == "exception"
 
 
@@ -117,7 +117,7 @@ async def test_cpu_time_counts_only_running_not_waiting(runtime, write_worker, t
         """
     )
     await runtime.load(version)
-    await runtime.invoke(version.id, FetchEvent(Request("https://example.com/")))
+    await runtime.invoke(version.id, Request("https://example.com/"))
     (trace,) = traces
     assert trace.wall_time_ms >= 200
     assert trace.cpu_time_ms < 50
@@ -144,7 +144,7 @@ async def test_wait_until_work_finishes_after_the_response(runtime, write_worker
         """
     )
     await runtime.load(version)
-    response = await runtime.invoke(version.id, FetchEvent(Request("https://example.com/")))
+    response = await runtime.invoke(version.id, Request("https://example.com/"))
     assert await response.text() == "0"
     assert traces == []  # reported only once the background work settled
     module = runtime.loaded(version.id).namespace.import_main("entry.py")
@@ -182,7 +182,7 @@ async def test_env_holds_text_and_json_vars_and_secrets(runtime, write_worker):
         ),
     )
     await runtime.load(version)
-    response = await runtime.invoke(version.id, FetchEvent(Request("https://example.com/")))
+    response = await runtime.invoke(version.id, Request("https://example.com/"))
     assert await response.json() == {
         "text": "api.example.com",
         "json": 10,
@@ -217,7 +217,7 @@ async def test_an_untraced_invocation_keeps_its_semantics(runtime, write_worker,
         """
     )
     await runtime.load(version)
-    response = await runtime.invoke(version.id, FetchEvent(Request("https://example.com/")))
+    response = await runtime.invoke(version.id, Request("https://example.com/"))
     assert response.status == 202
     module = runtime.loaded(version.id).namespace.import_main("entry.py")
     for _ in range(50):
@@ -229,7 +229,7 @@ async def test_an_untraced_invocation_keeps_its_semantics(runtime, write_worker,
 
     traces = []
     runtime.trace_bus.subscribe(traces.append)
-    await runtime.invoke(version.id, FetchEvent(Request("https://example.com/")))
+    await runtime.invoke(version.id, Request("https://example.com/"))
     for _ in range(50):
         if traces:
             break
@@ -252,5 +252,5 @@ async def test_an_exception_is_raised_to_the_caller_without_a_subscriber(runtime
     )
     await runtime.load(version)
     with pytest.raises(ValueError, match="broken"):
-        await runtime.invoke(version.id, FetchEvent(Request("https://example.com/")))
+        await runtime.invoke(version.id, Request("https://example.com/"))
     assert runtime.loaded(version.id).active == 0

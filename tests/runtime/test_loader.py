@@ -7,11 +7,11 @@ import sys
 import pytest
 
 from hearth.fetch import Request
-from hearth.runtime import FetchEvent, LoadError
+from hearth.runtime import LoadError
 
 
 async def get_text(runtime, version_id: str, url: str = "https://example.com/") -> str:
-    response = await runtime.invoke(version_id, FetchEvent(Request(url)))
+    response = await runtime.invoke(version_id, Request(url))
     return await response.text()
 
 

@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from ..fetch import Response, request_from_asgi, response_messages, send_response
-from ..runtime import FetchEvent, Runtime
+from ..runtime import Runtime
 
 Scope = dict[str, Any]
 Receive = Callable[[], Awaitable[dict[str, Any]]]
@@ -44,7 +44,7 @@ class EdgeApp:
             if type(target) is str:
                 request = request_from_asgi(scope, receive)
                 try:
-                    response = await self.runtime.invoke(target, FetchEvent(request))
+                    response = await self.runtime.invoke(target, request)
                 except Exception:
                     response = worker_exception_response()
             else:

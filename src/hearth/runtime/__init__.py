@@ -4,7 +4,7 @@ from ._classes import DurableObject, WorkerEntrypoint, handler
 from ._context import ExecutionContext, current_invocation, wait_until
 from ._entrypoints import EntrypointError
 from ._env import Env
-from ._events import EntrypointFetchEvent, Event, FetchEvent, RpcEvent, ScheduledEvent
+from ._events import EntrypointFetchEvent, Event, RpcEvent, ScheduledEvent
 from ._runtime import (
     HandlerNotDefined,
     InProcessRuntime,
@@ -24,7 +24,6 @@ __all__ = [
     "Env",
     "Event",
     "ExecutionContext",
-    "FetchEvent",
     "HandlerNotDefined",
     "InProcessRuntime",
     "LoadError",

@@ -10,6 +10,8 @@ from contextvars import ContextVar
 from time import perf_counter
 from typing import Any
 
+from ..fetch import Request
+
 #: Set for the duration of an invocation; bindings read it for depth and trace linking.
 current_invocation: ContextVar[ExecutionContext | None] = ContextVar(
     "hearth_invocation", default=None
@@ -52,11 +54,12 @@ class ExecutionContext:
         self,
         version: Any,  # the VersionSpec that runs
         kind: str,  # "fetch", "rpc", "scheduled", "alarm"
-        event: Any,
+        event: Any,  # the Request of Default's fetch, else an event of ._events
         env: Any,
         parent: ExecutionContext | None,
         props: dict[str, Any] | None = None,
     ) -> None:
+        # Runtime.invoke sets these same fields itself, without this call: keep the two alike.
         self.env = env
         self.depth = 1 if parent is None else parent.depth + 1
         self.version = version
@@ -66,6 +69,12 @@ class ExecutionContext:
         self.started = perf_counter()
         if props is not None:
             self._props = props
+
+    @property
+    def request(self) -> Any:
+        """The Request of a fetch invocation (the event itself for Default's fetch), else None."""
+        event = self.event
+        return event if isinstance(event, Request) else getattr(event, "request", None)
 
     @property
     def props(self) -> dict[str, Any]:

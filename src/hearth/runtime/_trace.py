@@ -38,12 +38,12 @@ class TraceEvent:
 
     @property
     def request(self) -> Any:
-        return self.event.request if self.kind == "fetch" else None
+        return self._ctx.request if self.kind == "fetch" else None
 
     def to_dict(self) -> dict[str, Any]:
         event: dict[str, Any]
         if self.kind == "fetch":
-            req = self.event.request
+            req = self.request
             event = {
                 "request": {
                     "url": req.url,

@@ -9,7 +9,7 @@ import pytest
 from hearth.bindings import BindingError
 from hearth.bindings.kv import KVStore, NamespaceInfo, make_kv
 from hearth.fetch import Request
-from hearth.runtime import BindingSpec, FetchEvent, InProcessRuntime
+from hearth.runtime import BindingSpec, InProcessRuntime
 
 WORKER = """
     from workers import Response, WorkerEntrypoint
@@ -45,7 +45,7 @@ async def test_a_worker_puts_gets_and_lists_through_env(
 
     async def call(path: str, method: str = "GET", body: str | None = None):
         request = Request(f"https://worker.example/{path}", method=method, body=body)
-        return await runtime.invoke(version.id, FetchEvent(request))
+        return await runtime.invoke(version.id, request)
 
     assert (await call("home", "PUT", "42 visits")).status == 201
     assert await (await call("read")).json() == {"value": "42 visits", "metadata": {"by": "worker"}}

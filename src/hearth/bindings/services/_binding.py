@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import urljoin
 
 from ...fetch import Request, Response
-from ...runtime import EntrypointFetchEvent, FetchEvent, RpcEvent, current_invocation
+from ...runtime import EntrypointFetchEvent, RpcEvent, current_invocation
 from ._clone import clone, clone_args, clone_kwargs, remote_error
 from ._directory import (
     RawHeaders,
@@ -78,9 +78,7 @@ class ServiceBinding:
             count_invocation(caller)
         version_id = self._pick(caller, request_version_headers(request))
         entrypoint = self._entrypoint
-        event = (
-            FetchEvent(request) if entrypoint is None else EntrypointFetchEvent(request, entrypoint)
-        )
+        event = request if entrypoint is None else EntrypointFetchEvent(request, entrypoint)
         try:
             response = await self._runtime.invoke(version_id, event, self._call_props())
         except Exception as error:  # workerd tunnels the callee's exception to the caller

@@ -75,7 +75,7 @@ def inherited_version_headers(ctx: ExecutionContext) -> RawHeaders:
     invocation."""
     headers = ctx.version_headers
     if headers is None:
-        request = getattr(ctx.event, "request", None)
+        request = ctx.request
         headers = request_version_headers(request) if request is not None else None
         if not headers:
             headers = inherited_version_headers(ctx.parent) if ctx.parent is not None else []
