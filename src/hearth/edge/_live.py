@@ -69,23 +69,25 @@ class LiveEdge:
     # -- serving -------------------------------------------------------------------------
 
     def resolve(self, scope: Scope) -> str | Response | Awaitable[str | Response]:
-        host = ""
+        raw_host = b""
         for name, value in scope["headers"]:
             if name == b"host":
-                host = value.decode("latin-1")
+                raw_host = value
                 break
-        target = (scope.get("raw_path") or scope["path"].encode()).decode("latin-1")
-        query = scope["query_string"]
-        if query:
-            target = f"{target}?{query.decode('latin-1')}"
-        match = self.table.lookup(scope["scheme"], host, target)
+        match = self.table.lookup(
+            scope["scheme"],
+            raw_host,
+            scope.get("raw_path") or scope["path"].encode(),
+            scope["query_string"],
+        )
         if match is not None:
             live = match.target
             if live is not None:
                 deployment = live.deployment
                 if deployment is not None:
                     return deployment.pick(scope["headers"])
-                return _not_found(host)
+                return _not_found(raw_host.decode("latin-1"))
+        host = raw_host.decode("latin-1")
         if match is None:
             preview = _PREVIEW.fullmatch(request_host(host) or "")
             if preview is not None:

@@ -111,7 +111,7 @@ class RoutingTable:
         self._hostnames = 0
         # Raw Host header → canonical name. Bounded, and never stale: the mapping is a pure
         # function. Saves the lower/port/trailing-dot work for the hosts a node keeps seeing.
-        self._names: dict[str, str] = {}
+        self._names: dict[str | bytes, str] = {}  # Host as sent (str or bytes) → name
 
     # -- hostnames ---------------------------------------------------------------------------
 
@@ -263,14 +263,17 @@ class RoutingTable:
 
     # -- the hot path ------------------------------------------------------------------------
 
-    def lookup(self, scheme: str, host: str, path_and_query: str) -> Match | None:
-        """Resolve a request. `host` is the raw `Host` (any case, maybe a port), and
-        `path_and_query` the raw path plus `?query` when the query is not empty."""
+    def lookup(
+        self, scheme: str, host: str | bytes, target: str | bytes, query: bytes = b""
+    ) -> Match | None:
+        """Resolve a request. `host` is the raw `Host` (any case, maybe a port), `target` the
+        raw path (plus `?query`, or the query apart in `query`). Bytes, as an ASGI server has
+        them, are decoded only when needed: a generated hostname never needs the path."""
         name = self._names.get(host)
         if name is None:
             if len(host) > _MAX_HOST_HEADER:
                 return None  # cannot name any host; and must not fill the memo with junk
-            name = request_host(host)
+            name = request_host(host if type(host) is str else host.decode("latin-1"))
             if len(self._names) >= _NAME_CACHE_SIZE:
                 self._names.clear()
             self._names[host] = name
@@ -278,13 +281,16 @@ class RoutingTable:
             return None
         nodes = self._nodes
         node = nodes.get(name)
+        if node is not None and node.generated is not None:
+            return node.generated
+        path_and_query = target if type(target) is str else target.decode("latin-1")
+        if query:
+            path_and_query = f"{path_and_query}?{query.decode('latin-1')}"
         match: Match | None = None
         custom: Match | None = None
         if scheme != "https" and scheme != "http":
             scheme = _SCHEMES.get(scheme, scheme)
         if node is not None:
-            if node.generated is not None:
-                return node.generated
             custom = node.custom
             if node.exact is not None:
                 match = node.exact.match(scheme, path_and_query)
