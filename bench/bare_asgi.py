@@ -6,14 +6,17 @@ import sys
 
 import uvicorn
 
-HEADERS = [(b"content-type", b"text/plain;charset=UTF-8")]
+BODY = b"Hello from Hearth!"
+# The same header lines as Hearth's hello response, so both sides send identical responses
+# (without a length uvicorn would frame the body chunked, and skip checking one header line).
+HEADERS = [(b"content-type", b"text/plain;charset=UTF-8"), (b"content-length", b"%d" % len(BODY))]
 
 
 async def app(scope, receive, send):
     if scope["type"] != "http":
         return
     await send({"type": "http.response.start", "status": 200, "headers": HEADERS})
-    await send({"type": "http.response.body", "body": b"Hello from Hearth!"})
+    await send({"type": "http.response.body", "body": BODY})
 
 
 if __name__ == "__main__":
