@@ -231,3 +231,40 @@ def test_promote_along_the_pipeline(cli: Cli, server: Server, tmp_path: Path) ->
     last = cli("promote", "production", cwd=project)
     assert last.returncode == 1
     assert last.error_line == "error: environment 'production' is the last stage of the pipeline"
+
+
+COUNTER = """
+from workers import DurableObject, Response, WorkerEntrypoint
+
+class Counter(DurableObject):
+    async def fetch(self, request):
+        count = (await self.ctx.storage.get("count") or 0) + 1
+        await self.ctx.storage.put("count", count)
+        return Response(str(count))
+
+class Default(WorkerEntrypoint):
+    async def fetch(self, request):
+        return await self.env.COUNTER.getByName("visits").fetch(request)
+"""
+
+
+def test_deploy_sends_durable_objects_with_their_migrations(
+    cli: Cli, server: Server, tmp_path: Path
+) -> None:
+    """A worker's own Durable Object class deploys with the config's [[migrations]]; a later
+    config that drops the migration creating it is refused, and the deployed code keeps
+    counting."""
+    binding = '\n[[durable_objects.bindings]]\nname = "COUNTER"\nclass_name = "Counter"\n'
+    migration = '\n[[migrations]]\ntag = "v1"\nnew_sqlite_classes = ["Counter"]\n'
+    project = _project(cli, tmp_path, "visits", binding + migration)
+    (project / "src" / "entry.py").write_text(COUNTER)
+    ok(cli("deploy", cwd=project))
+    assert [server.fetch("visits.main.localhost").text for _ in range(3)] == ["1", "2", "3"]
+
+    (project / "wrangler.toml").write_text(
+        (project / "wrangler.toml").read_text().replace(migration, "")
+    )
+    refused = cli("deploy", cwd=project)
+    assert refused.returncode != 0
+    assert "migration" in refused.error_line
+    assert server.fetch("visits.main.localhost").text == "4"
