@@ -48,6 +48,27 @@ async def test_class_fetch_accepts_relaxed_signatures(runtime, write_worker, sig
     assert await fetch_text(runtime, version) == expected
 
 
+@pytest.mark.parametrize(
+    "decorator, signature",
+    [("@staticmethod", "fetch(request)"), ("@classmethod", "fetch(cls, request)")],
+)
+async def test_a_static_or_class_method_fetch_gets_the_request(
+    runtime, write_worker, decorator, signature
+):
+    """Such a `fetch` takes no instance: the request is its first argument, not its second."""
+    version = write_worker(
+        f"""
+        from workers import Response, WorkerEntrypoint
+
+        class Default(WorkerEntrypoint):
+            {decorator}
+            async def {signature}:
+                return Response(request.url)
+        """
+    )
+    assert await fetch_text(runtime, version) == "https://example.com/"
+
+
 async def test_a_class_that_answers_attribute_lookups_itself_is_asked_for_fetch(
     runtime, write_worker
 ):

@@ -326,8 +326,10 @@ def _plan_handler(loaded: LoadedVersion, handler: str) -> HandlerPlan:
         name = entry.handler_method(cls, handler)
         if name is None:
             raise HandlerNotDefined(f"Handler does not export a {handler}() function.")
-        arity = positional_arity(getattr(cls, name), bound=True)
         function = inspect.getattr_static(cls, name)
+        # A plain function becomes a bound method (self is not one of the arguments); a
+        # staticmethod, classmethod or callable object is called as it is found.
+        arity = positional_arity(getattr(cls, name), bound=isinstance(function, FunctionType))
         direct = (
             cls.__init__ is WorkerEntrypoint.__init__
             and cls.__new__ is object.__new__
