@@ -11,6 +11,7 @@ import os
 import secrets
 from collections.abc import AsyncIterator, Coroutine, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -37,14 +38,21 @@ async def _admin(sql: str) -> None:
         await conn.close()
 
 
-@pytest.fixture(scope="session")
-def postgres_url() -> Iterator[str]:
-    name = f"hearth_test_{secrets.token_hex(6)}"
+@contextmanager
+def throwaway_database(prefix: str) -> Iterator[str]:
+    """The URL of a new PostgreSQL database `<prefix>_<random>`, dropped afterwards."""
+    name = f"{prefix}_{secrets.token_hex(6)}"
     _run(_admin(f'CREATE DATABASE "{name}"'))
     try:
         yield f"{SERVER}/{name}"
     finally:
         _run(_admin(f'DROP DATABASE "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    with throwaway_database("hearth_test") as url:
+        yield url
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -7,15 +7,9 @@ before each test). `HEARTH_TEST_POSTGRES` points at another server.
 
 from __future__ import annotations
 
-import asyncio
-import os
-import secrets
-from collections.abc import AsyncIterator, Coroutine, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
-from typing import Any
 
-import asyncpg
 import pytest
 
 from hearth.bindings.kv import (
@@ -25,8 +19,8 @@ from hearth.bindings.kv import (
     PostgresKVStore,
     SqliteKVStore,
 )
+from tests.store.backends import throwaway_database
 
-SERVER = os.environ.get("HEARTH_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432")
 START = 1_800_000_000.0  # 2027-01-15: any fixed "now" will do
 
 
@@ -43,28 +37,10 @@ class FakeClock:
         self.time += seconds
 
 
-def _run(coro: Coroutine[Any, Any, Any]) -> Any:
-    # Session fixtures may be set up inside a running loop: give asyncpg a loop of its own.
-    with ThreadPoolExecutor(1) as pool:
-        return pool.submit(asyncio.run, coro).result()
-
-
-async def _admin(sql: str) -> None:
-    conn = await asyncpg.connect(f"{SERVER}/postgres")
-    try:
-        await conn.execute(sql)
-    finally:
-        await conn.close()
-
-
 @pytest.fixture(scope="session")
 def kv_postgres_url() -> Iterator[str]:
-    name = f"hearth_kv_test_{secrets.token_hex(6)}"
-    _run(_admin(f'CREATE DATABASE "{name}"'))
-    try:
-        yield f"{SERVER}/{name}"
-    finally:
-        _run(_admin(f'DROP DATABASE "{name}" WITH (FORCE)'))
+    with throwaway_database("hearth_kv_test") as url:
+        yield url
 
 
 @pytest.fixture
