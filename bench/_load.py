@@ -7,12 +7,14 @@ import re
 import selectors
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -94,18 +96,75 @@ def _server(
 
 def wrk(url: str, seconds: float = 5, connections: int = 64, host: str | None = None) -> float:
     """Requests per second that wrk measured (one thread: the other core serves)."""
+    return _requests_per_second(_start_wrk(url, seconds, connections, host), url)
+
+
+@dataclass
+class SideBySide:
+    """Requests/s of an anchor and a subject loaded at the same time, round by round."""
+
+    anchor: list[float]
+    subject: list[float]
+
+    @property
+    def ratios(self) -> list[float]:
+        return [s / a for a, s in zip(self.anchor, self.subject, strict=True)]
+
+    @property
+    def ratio(self) -> float:
+        return statistics.median(self.ratios)
+
+    def describe(self, subject: str, target: float) -> str:
+        return (
+            f"{subject}: {statistics.median(self.subject):,.0f} req/s beside the bare ASGI app's "
+            f"{statistics.median(self.anchor):,.0f} -> ratio {self.ratio:.2f} (target >= "
+            f"{target:.2f}; rounds: {', '.join(f'{r:.2f}' for r in self.ratios)})"
+        )
+
+
+def side_by_side(
+    anchor: str,
+    subject: str,
+    *,
+    subject_host: str | None = None,
+    rounds: int = 7,
+    seconds: float = 3,
+) -> SideBySide:
+    """Load both servers at once, one wrk each: they share the server core, so whatever else
+    the machine does hits both alike, and the ratio of their requests/s is the ratio of what
+    request costs each. (On this shared 2-core VM, rounds run one after the other gave ratios
+    from 0.60 to 1.04 in one run; side by side, 0.74 to 0.77.) Which wrk starts first
+    alternates."""
+    for url, host in ((anchor, None), (subject, subject_host)):
+        wrk(url, seconds=1, host=host)  # warm up; fail early on a non-2xx answer
+    result = SideBySide([], [])
+    for round_ in range(rounds):
+        runs = [(anchor, None), (subject, subject_host)]
+        if round_ % 2:
+            runs.reverse()
+        started = {url: _start_wrk(url, seconds, 64, host) for url, host in runs}
+        result.anchor.append(_requests_per_second(started[anchor], anchor))
+        result.subject.append(_requests_per_second(started[subject], subject))
+    return result
+
+
+def _start_wrk(url: str, seconds: float, connections: int, host: str | None) -> subprocess.Popen:
     header = ["-H", f"Host: {host}"] if host else []
-    result = subprocess.run(
+    return subprocess.Popen(
         _pinned(LOAD_CPU)
         + [ensure_wrk(), "-t1", f"-c{connections}", f"-d{seconds}s", *header, url],
-        capture_output=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         text=True,
-        check=True,
     )
-    match = re.search(r"Requests/sec:\s+([\d.]+)", result.stdout)
-    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", result.stdout)
-    if match is None or errors:
-        raise RuntimeError(f"wrk failed against {url}:\n{result.stdout}{result.stderr}")
+
+
+def _requests_per_second(process: subprocess.Popen, url: str) -> float:
+    stdout, stderr = process.communicate()
+    match = re.search(r"Requests/sec:\s+([\d.]+)", stdout)
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", stdout)
+    if process.returncode or match is None or errors:
+        raise RuntimeError(f"wrk failed against {url}:\n{stdout}{stderr}")
     return float(match.group(1))
 
 

@@ -1,7 +1,7 @@
 """Hello-world worker under `hearth dev` versus a bare ASGI hello app (same server, same run).
 
-Both servers run side by side and wrk alternates between them, so drift in the machine's load
-hits both alike; the figure is the median of the per-round ratios.
+Both servers are loaded at the same time, sharing one core (see `side_by_side`), so drift in
+the machine's load hits both alike; the figure is the median of the per-round ratios.
 """
 
 from __future__ import annotations
@@ -9,9 +9,9 @@ from __future__ import annotations
 import statistics
 import sys
 
-from ._load import PYTHON, instructions_per_request, serving, wrk
+from ._load import PYTHON, instructions_per_request, serving, side_by_side
 
-ROUNDS = 5
+TARGET = 0.80
 BARE = [PYTHON, "bench/bare_asgi.py", "{port}"]
 HEARTH_DEV = [
     PYTHON,
@@ -27,33 +27,15 @@ HEARTH_DEV = [
 ]
 
 
-def main(seconds: float = 4) -> dict[str, float]:
-    ratios, bare, hearth = [], [], []
+def main() -> dict[str, float]:
     with serving(BARE) as bare_port, serving(HEARTH_DEV) as hearth_port:
-        bare_url = f"http://127.0.0.1:{bare_port}/"
-        hearth_url = f"http://127.0.0.1:{hearth_port}/"
-        wrk(bare_url, seconds=1)
-        wrk(hearth_url, seconds=1)
-        for round_ in range(ROUNDS):
-            # Alternate which side goes first, so that a drift within a round favours neither.
-            if round_ % 2:
-                hearth.append(wrk(hearth_url, seconds=seconds))
-                bare.append(wrk(bare_url, seconds=seconds))
-            else:
-                bare.append(wrk(bare_url, seconds=seconds))
-                hearth.append(wrk(hearth_url, seconds=seconds))
-            ratios.append(hearth[-1] / bare[-1])
-    figures = {
-        "bare_rps": statistics.median(bare),
-        "hearth_dev_rps": statistics.median(hearth),
-        "ratio": statistics.median(ratios),
+        result = side_by_side(f"http://127.0.0.1:{bare_port}/", f"http://127.0.0.1:{hearth_port}/")
+    print(result.describe("dev hello under hearth dev", TARGET))
+    return {
+        "bare_rps": statistics.median(result.anchor),
+        "hearth_dev_rps": statistics.median(result.subject),
+        "ratio": result.ratio,
     }
-    print(
-        f"dev hello: hearth {figures['hearth_dev_rps']:,.0f} req/s, bare ASGI "
-        f"{figures['bare_rps']:,.0f} req/s -> ratio {figures['ratio']:.2f} (target >= 0.80; "
-        f"rounds: {', '.join(f'{r:.2f}' for r in ratios)})"
-    )
-    return figures
 
 
 def instructions() -> dict[str, float]:

@@ -11,12 +11,13 @@ import time
 
 import httpx
 
-from ._load import PYTHON, instructions_per_request, serving, wrk
+from ._load import PYTHON, instructions_per_request, serving, side_by_side
 
 TOKEN = "bench_" + secrets.token_urlsafe(32)
 HELLO = b'from workers import Response, WorkerEntrypoint\n\n\nclass Default(WorkerEntrypoint):\n    async def fetch(self, request):\n        return Response("%s")\n'
 BARE = [PYTHON, "bench/bare_asgi.py", "{port}"]
 DEPLOYS = 50
+TARGET = 0.75
 
 
 def _upload(client: httpx.Client, body: str) -> None:
@@ -47,7 +48,7 @@ def _serve_command() -> list[str]:
     ]
 
 
-def main(seconds: float = 4) -> dict[str, float]:
+def main() -> dict[str, float]:
     command = _serve_command()
     host = HOST
     with serving(command, env={"HEARTH_BOOTSTRAP_TOKEN": TOKEN}) as port:
@@ -78,29 +79,13 @@ def main(seconds: float = 4) -> dict[str, float]:
             f"{figures['deploy_to_live_p99_ms']:.1f} ms"
         )
         with serving(BARE) as bare_port:
-            bare_url = f"http://127.0.0.1:{bare_port}/"
-            wrk(bare_url, seconds=1)
-            wrk(workers, seconds=1, host=host)
-            ratios, bare, served = [], [], []
-            for round_ in range(5):
-                # Alternate which side goes first, so that a drift within a round favours neither.
-                if round_ % 2:
-                    served.append(wrk(workers, seconds=seconds, host=host))
-                    bare.append(wrk(bare_url, seconds=seconds))
-                else:
-                    bare.append(wrk(bare_url, seconds=seconds))
-                    served.append(wrk(workers, seconds=seconds, host=host))
-                ratios.append(served[-1] / bare[-1])
+            result = side_by_side(f"http://127.0.0.1:{bare_port}/", workers, subject_host=host)
     figures.update(
-        bare_rps=statistics.median(bare),
-        serve_rps=statistics.median(served),
-        ratio=statistics.median(ratios),
+        bare_rps=statistics.median(result.anchor),
+        serve_rps=statistics.median(result.subject),
+        ratio=result.ratio,
     )
-    print(
-        f"serve hello: hearth {figures['serve_rps']:,.0f} req/s, bare ASGI "
-        f"{figures['bare_rps']:,.0f} req/s -> ratio {figures['ratio']:.2f} (target >= 0.75; "
-        f"rounds: {', '.join(f'{r:.2f}' for r in ratios)})"
-    )
+    print(result.describe("serve hello through hearth serve", TARGET))
     return figures
 
 
