@@ -87,6 +87,21 @@ async def test_sse_refusals_have_the_apis_error_shape(
     assert live.tails == 0
 
 
+async def test_a_failing_subscriber_never_breaks_the_request_it_reports(live: Live):
+    """Whatever goes wrong in a trace subscriber (a tail, the dev console) happens after the
+    worker answered: the client still gets the worker's response."""
+
+    def broken(event: object) -> None:
+        raise RuntimeError("subscriber bug")
+
+    unsubscribe = live.platform.node.runtime.trace_bus.subscribe(broken)
+    try:
+        response = await live.call("/hello")
+    finally:
+        unsubscribe()
+    assert response.status_code == 200
+
+
 async def test_a_plain_get_is_told_how_to_tail(live: Live):
     """Without `Accept: text/event-stream` (and not a WebSocket) the answer says what to do."""
     async with httpx.AsyncClient() as client:

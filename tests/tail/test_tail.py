@@ -171,6 +171,9 @@ async def test_another_accounts_token_gets_404_and_sees_nothing_of_this_account(
         ({"filters": TailFilters(status=("broken",))}, r"^400 status: 'broken' is not one"),
         ({"filters": TailFilters(method=("GE T",))}, r"^400 method"),
         ({"filters": TailFilters(header=":x")}, r"^400 header"),
+        ({"filters": TailFilters(header="bad name")}, r"^400 header: 'bad name' is not a valid"),
+        ({"version": "9" * 30}, r"^400 version"),
+        ({"version": "²"}, r"^400 version"),
         ({"token": "wrong"}, r"^401 "),
     ],
 )

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from ._context import ExecutionContext
+
+
+log = logging.getLogger("hearth.runtime")
 
 
 class TraceEvent:
@@ -101,6 +105,11 @@ class TraceBus:
         return bool(self.subscribers)
 
     def publish(self, ctx: ExecutionContext) -> None:
+        # Called as the invocation ends: a failing subscriber (a tail, a console printer) must
+        # never turn the worker's response into an error, nor keep the others from the event.
         event = TraceEvent(ctx)
-        for subscriber in self.subscribers:
-            subscriber(event)
+        for subscriber in list(self.subscribers):
+            try:
+                subscriber(event)
+            except Exception:
+                log.exception("trace subscriber %r failed", subscriber)

@@ -65,7 +65,8 @@ async def _open_tail(
     await ctx.plane.environments.get(principal, service, environment)
     version_id = None
     if query.version is not None:
-        wanted: str | int = int(query.version) if query.version.isdigit() else query.version
+        version = query.version  # parse_query let through only short ASCII numbers
+        wanted: str | int = int(version) if version.isdigit() else version
         version_id = (await ctx.plane.versions.get(principal, service, environment, wanted)).id
     matches = compile_filters(
         query.filters,

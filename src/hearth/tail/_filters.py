@@ -14,6 +14,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from ..fetch._headers import TOKEN
+
 if TYPE_CHECKING:
     from ..runtime import TraceEvent
 
@@ -81,8 +83,12 @@ def parse_query(params: Iterable[tuple[str, str]]) -> TailQuery:
         if not m.isalpha():
             raise FilterError(f"method: {m!r} is not an HTTP method")
     header = _one(values, "header")
-    if header is not None and not header.partition(":")[0].strip():
-        raise FilterError("header: expected 'name' or 'name:value'")
+    if header is not None:
+        name = header.partition(":")[0].strip()
+        if not name:
+            raise FilterError("header: expected 'name' or 'name:value'")
+        if TOKEN.fullmatch(name) is None:
+            raise FilterError(f"header: {name!r} is not a valid header name")
     search = _one(values, "search")
     if search == "":
         raise FilterError("search: empty text")
@@ -98,6 +104,8 @@ def parse_query(params: Iterable[tuple[str, str]]) -> TailQuery:
     version = _one(values, "version")
     if version == "":
         raise FilterError("version: empty")
+    if version is not None and version.isdigit() and not (version.isascii() and len(version) <= 9):
+        raise FilterError(f"version: {version!r} is not a version number or id")
     return TailQuery(TailFilters(status, method, header, search, rate), version)
 
 
