@@ -66,6 +66,35 @@ async def test_each_request_and_its_logs_are_printed(tmp_path):
     assert f"(log) handling {dev.url}/orders?id=3" in output
 
 
+async def test_a_path_that_looks_like_console_markup_is_printed_as_it_is(tmp_path):
+    async with running_dev(write_project(tmp_path)) as dev, httpx.AsyncClient() as client:
+        response = await client.get(f"{dev.url}/search[/x]")
+        await asyncio.sleep(0.05)
+    assert response.text == "hello, production"
+    assert "GET /search[/x] 200 (" in dev.output.getvalue()
+
+
+async def test_data_kept_inside_the_project_does_not_reload_it(tmp_path):
+    """`--persist-to .wrangler/state` inside the project: a KV write is not a code change."""
+    project = write_project(tmp_path)
+    (project / "wrangler.toml").write_text(
+        WRANGLER.replace("[vars]", 'kv_namespaces = [{ binding = "KV", id = "cache" }]\n\n[vars]')
+    )
+    (project / "src" / "entry.py").write_text(
+        ENTRY.replace("{greeting}", "hello").replace(
+            "        print(", '        await self.env.KV.put("seen", request.url)\n        print('
+        )
+    )
+    state = project / ".wrangler" / "state"
+    async with running_dev(project, persist_to=state) as dev, httpx.AsyncClient() as client:
+        await asyncio.sleep(0.3)  # the watcher is running
+        for _ in range(3):
+            assert (await client.get(dev.url)).text == "hello, production"
+        await asyncio.sleep(1.5)  # longer than the watcher's debounce
+    assert (state / "kv.sqlite3").exists()
+    assert "change in" not in dev.output.getvalue()
+
+
 async def test_env_option_selects_an_environment_block(tmp_path):
     async with running_dev(write_project(tmp_path), env="staging") as dev:
         async with httpx.AsyncClient() as client:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from watchfiles import DefaultFilter, awatch
 
 from ..bindings.durable_objects import DurableObjectManager, current_version
@@ -204,7 +205,10 @@ class DevServer:
 
     async def _watch(self) -> None:
         roots = sorted({p.root for p in self.projects})
-        async for changes in awatch(*roots, watch_filter=_ProjectFilter()):
+        # Stored data may live inside a project (`--persist-to .wrangler/state`): its writes
+        # are not code changes.
+        watch_filter = _ProjectFilter(ignore_paths=[self.persist_to.resolve()])
+        async for changes in awatch(*roots, watch_filter=watch_filter):
             names = sorted({Path(path).name for _, path in changes})
             changed = [
                 p for p in self.projects if any(Path(c).is_relative_to(p.root) for _, c in changes)
@@ -212,7 +216,7 @@ class DevServer:
             # A project that failed (a binding to a project whose config was broken, say) may
             # load now that another one changed: try it again too.
             again = [p for p in self.projects if p not in changed and type(p.current) is not str]
-            self.console.print(f"[dim]change in {', '.join(names)}, reloading[/]")
+            self.console.print(f"[dim]change in {escape(', '.join(names))}, reloading[/]")
             self.reloaded.clear()
             for project in changed:
                 project.read_config()
@@ -237,7 +241,8 @@ def print_trace(out: Callable[..., Any], trace: TraceEvent) -> None:
         # A request a service binding made: indented under the request that made it.
         via = f"  ↳ {trace.script_name} " if trace.parent_id is not None else ""
         out(
-            f"{via}{request.method} /{path} [{colour}]{status}[/] ({trace.wall_time_ms:.2f} ms)",
+            f"{via}{request.method} /{escape(path)} [{colour}]{status}[/] "
+            f"({trace.wall_time_ms:.2f} ms)",
             highlight=False,
         )
     elif trace.kind == "rpc":
