@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
+import os
+import re
+import sys
+
 import pytest
 
 from hearth.fetch import Request
@@ -218,3 +223,35 @@ async def test_public_methods_of_default_and_named_entrypoints_are_rpc_methods(
         await runtime.invoke(version.id, RpcEvent("missing"))
     with pytest.raises(TypeError, match="is not an RPC method"):
         await runtime.invoke(version.id, RpcEvent("_private"))
+
+
+async def test_rpc_to_a_worker_with_module_level_handlers_says_it_has_no_default_class(
+    runtime, write_worker
+):
+    version = write_worker(
+        "from workers import Response\n\nasync def on_fetch(request):\n    return Response('hi')\n",
+        compatibility_date=LEGACY,
+        script_name="auth",
+    )
+    await runtime.load(version)
+    message = "auth has no class Default(WorkerEntrypoint) to receive RPC calls (it uses module"
+    with pytest.raises(TypeError, match=re.escape(message)):
+        await runtime.invoke(version.id, RpcEvent("hello"))
+
+
+async def test_an_edit_saved_within_the_same_second_is_the_code_that_loads(
+    runtime, write_worker, monkeypatch
+):
+    """A bundle's modules are compiled from source on every load, never from a `__pycache__`
+    that mtime and size alone would take for current."""
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)
+    source = "from workers import Response, WorkerEntrypoint\n\nclass Default(WorkerEntrypoint):\n    async def fetch(self):\n        return Response('{}')\n"
+    first = write_worker(source.format("AAAA"))
+    entry = first.root / first.main_module
+    stat = entry.stat()
+    assert await fetch_text(runtime, first) == "AAAA"
+    entry.write_text(source.format("BBBB"))  # same size, same second
+    os.utime(entry, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    again = dataclasses.replace(first, id=f"{first.id}-again")
+    assert await fetch_text(runtime, again) == "BBBB"
+    assert not (first.root / "__pycache__").exists()

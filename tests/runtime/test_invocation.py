@@ -159,6 +159,43 @@ async def test_wait_until_work_finishes_after_the_response(runtime, write_worker
     ]
 
 
+async def test_work_that_waitUntil_registers_from_waitUntil_work_is_waited_for_too(
+    runtime, write_worker, traces
+):
+    """The invocation is reported once every piece of background work is done, including
+    work registered by background work, with its logs and exceptions."""
+    version = write_worker(
+        """
+        import asyncio
+        from workers import Response, WorkerEntrypoint, wait_until
+
+        async def second():
+            await asyncio.sleep(0.05)
+            print("second ran")
+            raise ValueError("second failed")
+
+        async def first():
+            await asyncio.sleep(0.05)
+            print("first ran")
+            wait_until(second())
+
+        class Default(WorkerEntrypoint):
+            async def fetch(self, request):
+                self.ctx.waitUntil(first())
+                return Response("ok")
+        """
+    )
+    await runtime.load(version)
+    await runtime.invoke(version.id, Request("https://example.com/"))
+    for _ in range(100):
+        if traces:
+            break
+        await asyncio.sleep(0.02)
+    (trace,) = traces
+    assert [entry["message"][0] for entry in trace.logs] == ["first ran", "second ran"]
+    assert [exception["message"] for exception in trace.exceptions] == ["second failed"]
+
+
 async def test_env_holds_text_and_json_vars_and_secrets(runtime, write_worker):
     version = write_worker(
         """

@@ -17,7 +17,7 @@ import importlib.util
 import itertools
 import sys
 from pathlib import Path
-from types import ModuleType
+from types import CodeType, ModuleType
 from typing import Any
 
 from ._logs import worker_print
@@ -96,6 +96,12 @@ class _BundleLoader(importlib.machinery.SourceFileLoader):
     def exec_module(self, module: ModuleType) -> None:
         module.__builtins__ = self.namespace.builtins  # type: ignore[attr-defined]
         super().exec_module(module)
+
+    def get_code(self, fullname: str) -> CodeType:
+        # Always from source: `__pycache__` is keyed by whole-second mtime and size, so a
+        # same-size edit saved within a second of the last load would run the old code.
+        path = self.get_filename(fullname)
+        return self.source_to_code(self.get_data(path), path)
 
 
 class _RootLoader(importlib.abc.Loader):

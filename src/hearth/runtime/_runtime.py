@@ -242,6 +242,12 @@ class InProcessRuntime:
         if kind is RpcEvent:
             entry = loaded.entrypoints
             cls = entry.default if event.entrypoint is None else entry.named.get(event.entrypoint)
+            if cls is None and event.entrypoint is None:
+                legacy = " (it uses module-level handlers)" if entry.global_handlers else ""
+                raise TypeError(
+                    f"{loaded.spec.script_name} has no class Default(WorkerEntrypoint) to "
+                    f"receive RPC calls{legacy}"
+                )
             if cls is None:
                 raise TypeError(f"Entrypoint {event.entrypoint!r} does not exist")
             if event.method.startswith("_") or event.method in _NOT_RPC:
@@ -271,14 +277,21 @@ class InProcessRuntime:
         return getattr(cls(ctx, loaded.env), target)(*args[:arity])
 
     async def _settle(self, loaded: LoadedVersion, ctx: ExecutionContext) -> None:
-        """Let `waitUntil` work finish (bounded), then report the invocation."""
-        pending = ctx.pending or []
-        done, late = await asyncio.wait(pending, timeout=WAIT_UNTIL_GRACE_SECONDS)
-        for future in late:
-            future.cancel()
-        for future in done:
-            if not future.cancelled() and future.exception() is not None:
-                ctx.record_exception(_exception_record(future.exception()))
+        """Let `waitUntil` work finish (bounded), then report the invocation.
+
+        Work may register more work (`waitUntil` inside `waitUntil`): wait until none is left,
+        all of it within one grace period."""
+        deadline = asyncio.get_running_loop().time() + WAIT_UNTIL_GRACE_SECONDS
+        waited = 0
+        while ctx.pending is not None and waited < len(ctx.pending):
+            batch, waited = ctx.pending[waited:], len(ctx.pending)
+            timeout = max(0.0, deadline - asyncio.get_running_loop().time())
+            done, late = await asyncio.wait(batch, timeout=timeout)
+            for future in late:
+                future.cancel()
+            for future in done:
+                if not future.cancelled() and future.exception() is not None:
+                    ctx.record_exception(_exception_record(future.exception()))
         ctx.flush_logs()
         loaded.active -= 1
         self._release(loaded, ctx)
