@@ -63,6 +63,21 @@ async def test_trace_event_has_cloudflares_tail_shape(runtime, write_worker, tra
     assert event["wallTime"] >= 0 and event["cpuTime"] >= 0
 
 
+async def test_an_alarms_trace_event_gives_its_time_as_an_iso_string(runtime, write_worker, traces):
+    """Cloudflare's tail shape: a cron's scheduledTime is milliseconds, an alarm's ISO 8601."""
+    from hearth.runtime._events import DurableObjectEvent
+
+    version = write_worker(
+        "from workers import DurableObject\n\nclass Room(DurableObject):\n    pass\n"
+    )
+    await runtime.load(version)
+    event = DurableObjectEvent(
+        lambda: None, "alarm", "alarm", "Room", scheduled_time=1_795_931_827_701
+    )
+    await runtime.invoke(version.id, event)
+    assert traces[0].to_dict()["event"] == {"scheduledTime": "2026-11-29T05:57:07.701Z"}
+
+
 async def test_an_uncaught_exception_is_recorded_with_its_traceback(runtime, write_worker, traces):
     version = write_worker(
         """

@@ -102,6 +102,40 @@ async def test_a_failing_subscriber_never_breaks_the_request_it_reports(live: Li
     assert response.status_code == 200
 
 
+async def test_a_client_gone_during_the_websocket_handshake_frees_its_slot(live: Live):
+    """Driven at the ASGI level: a server whose accept fails when the peer has already left
+    (uvicorn's does not raise, others may) must not keep the tail subscribed."""
+    api = create_api(
+        live.platform.plane, domain=DOMAIN, workers_url="http://x", node=live.platform.node
+    )
+    scope = {
+        "type": "websocket",
+        "asgi": {"version": "3.0"},
+        "scheme": "ws",
+        "http_version": "1.1",
+        "path": "/api/v1/services/shop/environments/production/tail",
+        "raw_path": b"",
+        "query_string": b"",
+        "root_path": "",
+        "client": ("127.0.0.1", 1),
+        "server": ("127.0.0.1", 2),
+        "headers": [(b"authorization", f"Bearer {live.token}".encode()), (b"host", b"x")],
+        "subprotocols": [],
+        "extensions": {},
+    }
+
+    async def receive() -> dict:
+        return {"type": "websocket.connect"}
+
+    async def send(message: dict) -> None:
+        if message["type"] == "websocket.accept":
+            raise ConnectionResetError("the peer went away")
+
+    with pytest.raises(ConnectionResetError):
+        await api(scope, receive, send)
+    assert live.tails == 0
+
+
 async def test_a_plain_get_is_told_how_to_tail(live: Live):
     """Without `Accept: text/event-stream` (and not a WebSocket) the answer says what to do."""
     async with httpx.AsyncClient() as client:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -61,8 +62,11 @@ class TraceEvent:
             event = {"rpcMethod": self.event.method}
         elif self.kind == "scheduled":
             event = {"cron": self.event.cron, "scheduledTime": self.event.scheduled_time}
-        else:
-            event = {"scheduledTime": self.event.scheduled_time}
+        else:  # an alarm: Cloudflare gives its time as an ISO string, a cron's as ms
+            when = datetime.fromtimestamp(self.event.scheduled_time / 1000, UTC)
+            event = {
+                "scheduledTime": when.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+            }
         version = self.version
         return {
             "id": self.id,

@@ -145,7 +145,11 @@ async def tail_socket(websocket: WebSocket, service: str, environment: str) -> N
     except ControlError as error:
         await _refuse(websocket, error)
         return
-    await websocket.accept()
+    try:
+        await websocket.accept()
+    except BaseException:  # the client left during the handshake: give its slot back
+        tail.close()
+        raise
     sender = asyncio.ensure_future(_send_all(websocket, tail))
     # Reading is how a closed connection (or the server shutting down) is noticed while no
     # event is coming; anything the client sends is ignored.
