@@ -4,8 +4,10 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
 from collections import Counter
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from hearth.bindings.services import DEPTH_LIMIT_MESSAGE
 from hearth.runtime import TraceEvent
@@ -290,6 +292,44 @@ async def test_a_redirect_is_followed_over_the_network_as_fetch_does(platform: P
     assert refused == "fetch to https://svc/ was redirected, and redirect is 'error'."
     # Followed to the node itself by IP: no worker answers there, so its 404 says so.
     assert (status, body) == (404, f"No worker is served at 127.0.0.1:{platform.port}\n")
+
+
+FOLLOWING_WITH_CREDENTIALS = """
+from workers import Response, WorkerEntrypoint
+
+class Default(WorkerEntrypoint):
+    async def fetch(self, request):
+        followed = await self.env.SVC.fetch("https://svc/", headers={"authorization": "secret"})
+        return Response(await followed.text())
+"""
+
+
+class _EchoAuthorization(BaseHTTPRequestHandler):
+    def do_GET(self) -> None:  # noqa: N802 - http.server's name
+        body = f"authorization={self.headers.get('authorization')}".encode()
+        self.send_response(200)
+        self.send_header("content-length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+async def test_a_redirect_to_another_origin_drops_the_callers_authorization(platform: Platform):
+    """As the Fetch standard says: credentials meant for the bound service do not follow a
+    redirect to a host someone else runs."""
+    elsewhere = ThreadingHTTPServer(("127.0.0.1", 0), _EchoAuthorization)
+    threading.Thread(target=elsewhere.serve_forever, daemon=True).start()
+    try:
+        target = f"http://127.0.0.1:{elsewhere.server_port}/"
+        await deploy(platform, "svc", REDIRECTING, vars={"TARGET": target})
+        await deploy(
+            platform, "gateway", FOLLOWING_WITH_CREDENTIALS, bindings=[service("svc", "SVC")]
+        )
+        assert (await platform.get(platform.host("gateway"))).text == "authorization=None"
+    finally:
+        elsewhere.shutdown()
 
 
 PROPS = """

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from ...fetch import Request, Response
 from ...runtime import EntrypointFetchEvent, RpcEvent, current_invocation
@@ -165,9 +165,18 @@ async def _follow_redirect(request: Request, response: Response) -> Response:
         method = "GET"
     if method not in ("GET", "HEAD"):
         return response  # the body went to the callee; it cannot be sent again
-    from ...fetch import fetch
+    from ...fetch import Headers, fetch
 
-    return await fetch(urljoin(request.url, location), method=method, headers=request.headers)
+    target = urljoin(request.url, location)
+    headers = Headers(request.headers)
+    if _origin(target) != _origin(request.url):
+        headers.delete("authorization")  # the Fetch standard's rule for cross-origin redirects
+    return await fetch(target, method=method, headers=headers)
+
+
+def _origin(url: str) -> tuple[str, str]:
+    parts = urlsplit(url)
+    return parts.scheme, parts.netloc.lower()
 
 
 __all__ = ["ServiceBinding"]
