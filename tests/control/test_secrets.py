@@ -3,6 +3,7 @@ clear, and each version keeps the values it was made with."""
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 from pathlib import Path
@@ -149,3 +150,29 @@ async def test_setting_bindings_makes_a_new_deployed_version(
     bindings = [{"type": "kv", "name": "CACHE", "namespace_id": "ns1"}]
     version = await plane.settings.set_bindings(admin, "api", "production", bindings)
     assert version.bindings == bindings
+
+
+async def test_a_rollback_made_while_a_secret_change_is_checked_is_not_undone(
+    plane: ControlPlane, admin: Principal, upload, runtime, monkeypatch
+) -> None:
+    """The secret change was derived from v2; v2 was rolled back meanwhile (it is broken):
+    the change is refused rather than deploying v2's code again."""
+    await upload(deploy=True)
+    await upload(deploy=True)
+    checking, proceed = asyncio.Event(), asyncio.Event()
+    validate = runtime.loader.validate
+
+    async def slow_validate(draft):
+        checking.set()
+        await proceed.wait()
+        return await validate(draft)
+
+    monkeypatch.setattr(runtime.loader, "validate", slow_validate)
+    put = asyncio.ensure_future(plane.secrets.put(admin, "api", "production", "TOKEN", "t"))
+    await checking.wait()
+    rollback = await plane.deployments.rollback(admin, "api", "production")
+    proceed.set()
+    with pytest.raises(Conflict, match="got a new deployment meanwhile"):
+        await put
+    current = await plane.deployments.current(admin, "api", "production")
+    assert current is not None and current.id == rollback.id

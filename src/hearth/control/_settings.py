@@ -192,7 +192,15 @@ async def derive(
                 )
         content = await content_of(ctx, conn, base)
     apply(content)
+    # The deployment is checked again as the version is written: a rollback made while this
+    # change was validated must not be undone by it.
     version, _ = await create_version(
-        ctx, ref, base, content, meta, deploy=meta.triggered_by if deploy else None
+        ctx,
+        ref,
+        base,
+        content,
+        meta,
+        deploy=meta.triggered_by if deploy else None,
+        deployed=base.id if deploy else None,
     )
     return version

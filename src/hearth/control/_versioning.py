@@ -193,11 +193,13 @@ async def write_version(
     meta: Meta,
     *,
     deploy: str | None = None,
+    deployed: str | None = None,
 ) -> tuple[Version, Deployment | None, list[Event]]:
     """Write a prepared version (and deploy it at 100 % when `deploy` names the trigger)
     inside the caller's write transaction. `base` is the latest version the content was
     derived from: if another version landed meanwhile, writing would silently drop that
-    change, so it is refused instead."""
+    change, so it is refused instead. `deployed`, when given, is the version the caller saw
+    serving at 100 %: a deployment made since (a rollback) is refused the same way."""
     row = (
         await conn.execute(
             sa.select(environments.c.name)
@@ -214,6 +216,13 @@ async def write_version(
             f"environment {ref.environment!r} got a new version meanwhile; retry",
             code="concurrent_change",
         )
+    if deployed is not None:
+        current = await load_deployments(conn, ref.environment_id, limit=1)
+        if not current or current[0].single_version != deployed:
+            raise Conflict(
+                f"environment {ref.environment!r} got a new deployment meanwhile; retry",
+                code="concurrent_change",
+            )
     content = prepared.content
     digest = content.bundle_digest
     if content.files is not None:
@@ -272,12 +281,13 @@ async def create_version(
     meta: Meta,
     *,
     deploy: str | None = None,
+    deployed: str | None = None,
 ) -> tuple[Version, Deployment | None]:
     """Validate, write and announce one version of an existing environment."""
     prepared = await prepare_version(ctx, ref, content)
     async with ctx.store.write() as conn:
         version, deployment, events = await write_version(
-            ctx, conn, ref, base, prepared, meta, deploy=deploy
+            ctx, conn, ref, base, prepared, meta, deploy=deploy, deployed=deployed
         )
     await ctx.publish(events)
     return version, deployment
