@@ -11,6 +11,8 @@ from fastapi import Depends, Query, Request
 from pydantic import BaseModel, ConfigDict
 
 from ..control import ControlPlane, Principal
+from ..control._plane import canonical_domain
+from ..control._validation import PAGE_MAX
 
 __all__ = ["ApiContext", "Ctx", "Out", "Page", "Paging", "Strict", "paginate"]
 
@@ -40,7 +42,7 @@ class Urls:
     def from_workers_url(cls, domain: str, workers_url: str) -> Urls:
         parts = urlsplit(workers_url)
         port = f":{parts.port}" if parts.port else ""
-        return cls(domain.lower(), parts.scheme or "http", port)
+        return cls(canonical_domain(domain), parts.scheme or "http", port)
 
     def _url(self, host: str) -> str:
         return f"{self.scheme}://{host}.{self.domain}{self.port_suffix}/"
@@ -107,7 +109,7 @@ class PageRequest:
 
 
 async def _paging(
-    page: Annotated[int, Query(ge=1, description="Page number, from 1")] = 1,
+    page: Annotated[int, Query(ge=1, le=PAGE_MAX, description="Page number, from 1")] = 1,
     per_page: Annotated[int, Query(ge=1, le=100, description="Items per page")] = 20,
 ) -> PageRequest:
     return PageRequest(page, per_page)

@@ -80,7 +80,8 @@ def version_key(value: VersionRef) -> VersionRef:
     else is an id. UUIDs are never all digits, so the two cannot be confused."""
     if isinstance(value, int):
         return value
-    return int(value) if value.isdigit() else value
+    # isdigit() alone also accepts digits int() refuses, such as '²'.
+    return int(value) if value.isascii() and value.isdigit() else value
 
 
 async def resolve_version(

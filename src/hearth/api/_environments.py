@@ -122,19 +122,16 @@ async def update_environment(
             "nothing to change: give name, private, workers_dev or preview_urls",
             code="invalid_request",
         )
-    if body.name is not None:
-        await ctx.plane.environments.rename(principal, service, environment, body.name)
-        environment = body.name
-    env = await ctx.plane.environments.get(principal, service, environment)
-    if (body.private, body.workers_dev, body.preview_urls) != (None, None, None):
-        env = await ctx.plane.environments.set_visibility(
-            principal,
-            service,
-            environment,
-            private=body.private,
-            workers_dev=body.workers_dev,
-            preview_urls=body.preview_urls,
-        )
+    # One operation: a refused visibility change must not leave the environment renamed.
+    env = await ctx.plane.environments.update(
+        principal,
+        service,
+        environment,
+        new_name=body.name,
+        private=body.private,
+        workers_dev=body.workers_dev,
+        preview_urls=body.preview_urls,
+    )
     return await _with_deployment(ctx, principal, env, False)
 
 

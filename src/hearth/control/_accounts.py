@@ -183,5 +183,17 @@ class Accounts:
                     )
                 )
         except IntegrityError:
-            raise Conflict(f"a token named {name!r} exists", code="token_exists") from None
+            # Names are unique per account, values (their hashes) across all accounts: say
+            # which one collided, e.g. one HEARTH_BOOTSTRAP_TOKEN given to two accounts.
+            query = sa.select(tokens.c.id).where(
+                tokens.c.account_id == account_id, tokens.c.name == name
+            )
+            async with self._ctx.store.read() as conn:
+                name_taken = (await conn.execute(query)).first() is not None
+            if name_taken:
+                raise Conflict(f"a token named {name!r} exists", code="token_exists") from None
+            raise Conflict(
+                "this token value is already in use: choose another value",
+                code="token_value_in_use",
+            ) from None
         return NewToken(token, value)

@@ -117,25 +117,7 @@ class Environments:
         self, principal: Principal, service: str, name: str, new_name: str
     ) -> Environment:
         """Rename a preview environment; its generated hostname follows."""
-        require_write(principal)
-        check_name("environment", new_name)
-        _not_production(name, "renamed")
-        async with self._ctx.store.write() as conn:
-            ref = await find_environment(conn, principal.account.id, service, name, lock=True)
-            if new_name != name:
-                await _check_free(conn, ref.service_id, new_name)
-                await conn.execute(
-                    environments.update()
-                    .where(environments.c.id == ref.environment_id)
-                    .values(name=new_name)
-                )
-            env = await _read(conn, principal, service, new_name)
-        if new_name != name:
-            event = EnvironmentRenamed(
-                principal.account.id, service, new_name, name, ref.environment_id
-            )
-            await self._ctx.publish([event])
-        return env
+        return await self.update(principal, service, name, new_name=new_name)
 
     async def set_visibility(
         self,
@@ -154,40 +136,85 @@ class Environments:
         unless they are given. `workers_dev` (the environment's hostname) and `preview_urls`
         (its versions' hostnames) are wrangler's switches; turning one on in a private
         environment, or in an environment of a private service, is refused."""
+        return await self.update(
+            principal,
+            service,
+            name,
+            private=private,
+            workers_dev=workers_dev,
+            preview_urls=preview_urls,
+        )
+
+    async def update(
+        self,
+        principal: Principal,
+        service: str,
+        name: str,
+        *,
+        new_name: str | None = None,
+        private: bool | None = None,
+        workers_dev: bool | None = None,
+        preview_urls: bool | None = None,
+    ) -> Environment:
+        """`rename` and `set_visibility` in one transaction: when either is refused, nothing
+        changes (a 409 must not leave the environment renamed)."""
         require_write(principal)
+        if new_name is not None:
+            check_name("environment", new_name)
+            _not_production(name, "renamed")
         if private and (workers_dev or preview_urls):
             raise Invalid(
                 "a private environment has no generated hostnames: leave workers_dev and "
                 "preview_urls out, or false",
                 code="invalid_visibility",
             )
+        visibility = (private, workers_dev, preview_urls) != (None, None, None)
+        renamed = new_name is not None and new_name != name
         async with self._ctx.store.write() as conn:
             ref = await find_environment(conn, principal.account.id, service, name, lock=True)
-            svc = await find_service(conn, principal.account.id, service)
-            row = (
+            if visibility:
+                svc = await find_service(conn, principal.account.id, service)
+                row = (
+                    await conn.execute(
+                        sa.select(environments).where(environments.c.id == ref.environment_id)
+                    )
+                ).one()
+                what = f"environment {name!r} of service {service!r}"
+                values = _visibility_values(row, private, workers_dev, preview_urls, what)
+                if values["private"] and not row.private:
+                    await refuse_routes(conn, [ref.environment_id], what)
+                if svc.private and (private is False or workers_dev or preview_urls):
+                    raise Conflict(
+                        f"service {service!r} is private, and so all its environments: make "
+                        "the service public first",
+                        code="service_private",
+                    )
                 await conn.execute(
-                    sa.select(environments).where(environments.c.id == ref.environment_id)
+                    environments.update()
+                    .where(environments.c.id == ref.environment_id)
+                    .values(**values)
                 )
-            ).one()
-            what = f"environment {name!r} of service {service!r}"
-            values = _visibility_values(row, private, workers_dev, preview_urls, what)
-            if values["private"] and not row.private:
-                await refuse_routes(conn, [ref.environment_id], what)
-            if svc.private and (private is False or workers_dev or preview_urls):
-                raise Conflict(
-                    f"service {service!r} is private, and so all its environments: make the "
-                    "service public first",
-                    code="service_private",
+            if renamed:
+                assert new_name is not None
+                await _check_free(conn, ref.service_id, new_name)
+                await conn.execute(
+                    environments.update()
+                    .where(environments.c.id == ref.environment_id)
+                    .values(name=new_name)
                 )
-            await conn.execute(
-                environments.update()
-                .where(environments.c.id == ref.environment_id)
-                .values(**values)
+            env = await _read(conn, principal, service, new_name or name)
+        events: list[Event] = []
+        if renamed:
+            assert new_name is not None
+            events.append(
+                EnvironmentRenamed(
+                    principal.account.id, service, new_name, name, ref.environment_id
+                )
             )
-            env = await _read(conn, principal, service, name)
-        # The edge re-reads the environment and adds or drops its hostnames at once.
-        event = ServiceChanged(principal.account.id, service, (ref.environment_id,))
-        await self._ctx.publish([event])
+        if visibility:
+            # The edge re-reads the environment and adds or drops its hostnames at once.
+            events.append(ServiceChanged(principal.account.id, service, (ref.environment_id,)))
+        await self._ctx.publish(events)
         return env
 
     async def delete(self, principal: Principal, service: str, name: str) -> None:

@@ -27,7 +27,19 @@ from ._settings import Secrets, Settings
 from ._triggers import Triggers
 from ._versions import Versions
 
-__all__ = ["ControlPlane"]
+__all__ = ["ControlPlane", "canonical_domain"]
+
+
+def canonical_domain(domain: str) -> str:
+    """The platform domain as hostnames are compared everywhere (lower-case, IDNA, no
+    trailing dot): `Hearth.Test.` → `hearth.test`. Raises `ValueError` saying what is wrong."""
+    # Imported here: the edge imports the runtime, which the control plane does not need.
+    from ..edge._hosts import canonical_hostname
+
+    try:
+        return canonical_hostname(domain)
+    except ValueError as error:
+        raise ValueError(f"platform domain {domain!r}: {error}") from None
 
 
 class ControlPlane:
@@ -44,7 +56,9 @@ class ControlPlane:
         domain whose hostnames routes and custom domains may not claim."""
         self.store = store
         self.bus = bus if bus is not None else EventBus()
-        ctx = Context(store, self.bus, validate_version, domain.lower() if domain else None)
+        ctx = Context(
+            store, self.bus, validate_version, canonical_domain(domain) if domain else None
+        )
         self.accounts = Accounts(ctx)
         self.services = Services(ctx)
         self.environments = Environments(ctx)

@@ -25,6 +25,8 @@ from ._events import CustomDomainChanged, Event, RouteChanged
 
 __all__ = ["CustomDomain", "Route", "Routes"]
 
+PATTERN_MAX = 1024  # the width of the routes table's pattern columns
+
 
 @dataclass(slots=True)
 class Route:
@@ -72,6 +74,7 @@ class Routes:
         canonical = self._canonical_pattern(pattern)
         route = Route(new_id(), pattern, service, environment if service else None, now())
         async with self._ctx.store.write() as conn:
+            await _lock_hostnames(conn)
             env_id = await self._target(conn, principal, service, environment)
             await _check_hosts_free(conn, principal, _claim(canonical))
             taken = await conn.execute(
@@ -131,6 +134,7 @@ class Routes:
         host = self._canonical_host(hostname)
         domain = CustomDomain(new_id(), host, service, environment, now())
         async with self._ctx.store.write() as conn:
+            await _lock_hostnames(conn)
             env_id = await self._target(conn, principal, service, environment)
             assert env_id is not None
             await _check_hosts_free(conn, principal, (host, ""))
@@ -197,8 +201,22 @@ class Routes:
                 f"route pattern {pattern!r}: the catch-all host '*' is not allowed",
                 code="invalid_route",
             )
-        self._check_not_platform(pattern, parsed.host)
-        return str(parsed)
+        self._check_not_platform(pattern, parsed.host, parsed.host_wildcard)
+        if parsed.host_wildcard and "." not in parsed.host:
+            # '*com' or '*.com' covers a whole top-level domain: other accounts' hosts, as '*'.
+            raise Invalid(
+                f"route pattern {pattern!r}: a wildcard over a whole top-level domain is not "
+                "allowed",
+                code="invalid_route",
+            )
+        canonical = str(parsed)
+        if max(len(pattern), len(canonical)) > PATTERN_MAX:
+            raise Invalid(
+                f"route pattern {pattern[:40]!r}… is longer than {PATTERN_MAX} characters "
+                "(non-ASCII characters of the path count as their percent-encoding)",
+                code="invalid_route",
+            )
+        return canonical
 
     def _canonical_host(self, hostname: str) -> str:
         from ..edge._hosts import canonical_hostname
@@ -210,12 +228,22 @@ class Routes:
         self._check_not_platform(hostname, host)
         return host
 
-    def _check_not_platform(self, what: str, host: str) -> None:
-        """Generated hostnames belong to the platform: no route or domain may claim them."""
+    def _check_not_platform(self, what: str, host: str, wildcard: str = "") -> None:
+        """Generated hostnames belong to the platform: no route or domain may claim them,
+        neither by naming a host under the platform domain nor by a wildcard over a parent
+        of it (`*.test` with the domain `hearth.test` would take every account's previews)."""
         domain = self._ctx.domain
-        if domain and (host == domain or host.endswith("." + domain)):
+        if not domain:
+            return
+        if host == domain or host.endswith("." + domain):
             raise Invalid(
                 f"{what!r} is under the platform domain {domain!r}, whose hostnames are "
+                "generated for environments",
+                code="reserved_hostname",
+            )
+        if wildcard and domain.endswith(wildcard[1:] + host):
+            raise Invalid(
+                f"{what!r} would cover the platform domain {domain!r}, whose hostnames are "
                 "generated for environments",
                 code="reserved_hostname",
             )
@@ -253,6 +281,18 @@ def _overlap(a: HostClaim, b: HostClaim) -> bool:
         (exact, _), (base, wild) = (a, b) if not wild_a else (b, a)
         return exact.endswith("." + base) or (wild == "*" and exact == base)
     return host_a == host_b or host_a.endswith("." + host_b) or host_b.endswith("." + host_a)
+
+
+# pg_advisory_xact_lock key: "hosts".
+_HOSTNAMES_LOCK = 0x686F737473
+
+
+async def _lock_hostnames(conn: AsyncConnection) -> None:
+    """Claims of hostnames take turns: no unique constraint spans accounts' routes and domains,
+    so two accounts checking `_check_hosts_free` at once would both find the host free.
+    SQLite's write transactions are serialised already; the lock ends with the transaction."""
+    if conn.dialect.name == "postgresql":
+        await conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _HOSTNAMES_LOCK})
 
 
 async def _check_hosts_free(conn: AsyncConnection, principal: Principal, claim: HostClaim) -> None:

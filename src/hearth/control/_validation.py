@@ -21,6 +21,8 @@ MESSAGE_MAX = 100
 TAG_MAX = 25
 VALUE_MAX_BYTES = 5 * 1024  # per var or secret, as on Cloudflare
 SETTINGS_MAX = 128  # vars + secrets per version
+VERSION_NUMBER_MAX = 2**31 - 1  # versions.number is a 32-bit integer on PostgreSQL
+PAGE_MAX = 1_000_000  # beyond it the row offset overflows the databases' integers
 
 VERSION_TRIGGERS = frozenset({"upload", "dashboard", "secret", "rollback", "promotion", "clone"})
 # A deployment made by hand says "deployment"; one made as a side effect names its cause.
@@ -57,6 +59,11 @@ def check_text(field: str, value: object, limit: int) -> str | None:
         raise Invalid(f"{field} must be a string", code=f"invalid_{field}")
     if len(value) > limit:
         raise Invalid(f"{field} is longer than {limit} characters", code=f"invalid_{field}")
+    # PostgreSQL cannot store NUL; other control characters have no place in a message
+    # either. Tabs and line breaks are kept: a pasted commit message has them.
+    bad = next((c for c in value if c < " " and c not in "\t\n\r"), None)
+    if bad is not None:
+        raise Invalid(f"{field} contains the control character {bad!r}", code=f"invalid_{field}")
     return value
 
 
@@ -188,8 +195,8 @@ def check_percentage(value: object) -> float:
 
 
 def check_paging(page: int, per_page: int) -> None:
-    if not isinstance(page, int) or page < 1:
-        raise Invalid("page must be an integer ≥ 1", code="invalid_page")
+    if not isinstance(page, int) or not 1 <= page <= PAGE_MAX:
+        raise Invalid(f"page must be an integer from 1 to {PAGE_MAX}", code="invalid_page")
     if not isinstance(per_page, int) or not 1 <= per_page <= 100:
         raise Invalid("per_page must be an integer from 1 to 100", code="invalid_page")
 

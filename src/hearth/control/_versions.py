@@ -23,6 +23,7 @@ from ._errors import Invalid, NotFound
 from ._validation import (
     MESSAGE_MAX,
     TAG_MAX,
+    VERSION_NUMBER_MAX,
     VERSION_TRIGGERS,
     check_bindings,
     check_compatibility,
@@ -153,6 +154,9 @@ class Versions:
         self, principal: Principal, service: str, environment: str, version: str | int
     ) -> Version:
         """A version by id, or by number when given an int."""
+        if isinstance(version, int) and not 1 <= version <= VERSION_NUMBER_MAX:
+            # The column cannot hold it (the database would refuse the query): no such version.
+            raise NotFound(f"version {version!r} not found", code="version_not_found")
         async with self._ctx.store.read() as conn:
             ref = await find_environment(conn, principal.account.id, service, environment)
             column = versions.c.number if isinstance(version, int) else versions.c.id

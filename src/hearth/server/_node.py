@@ -35,6 +35,7 @@ from ..control import (
     snapshot_routing,
     version_runtime_view,
 )
+from ..control._plane import canonical_domain
 from ..edge._live import LiveEdge, LiveEnvironment
 from ..fetch import aclose_client
 from ..runtime import InProcessRuntime
@@ -56,6 +57,11 @@ class Settings:
     domain: str = "localhost"
     account: str = "main"
     extra: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        # One spelling for the control plane, the edge and the API: `Hearth.Test.` is
+        # `hearth.test`, as request hosts are compared.
+        self.domain = canonical_domain(self.domain)
 
 
 @dataclass(slots=True)
