@@ -69,3 +69,11 @@ async def test_a_bad_time_is_refused(tmp_path: Path) -> None:
         response = await client.get(f"{dev.url}/cdn-cgi/handler/scheduled?time=soon")
         assert response.status_code == 400
         assert "time must be milliseconds since the epoch" in response.text
+
+
+async def test_a_time_of_non_ascii_digits_is_refused(tmp_path: Path) -> None:
+    """`time=²` passes str.isdigit() but is no number: a 400 naming it, not a crash."""
+    async with dev_server(project(tmp_path)) as dev, httpx.AsyncClient() as client:
+        response = await client.get(f"{dev.url}/cdn-cgi/handler/scheduled?time=%C2%B2")
+        assert response.status_code == 400
+        assert "time must be milliseconds since the epoch, not '²'" in response.text

@@ -29,7 +29,8 @@ async def scheduled_response(runtime: Runtime, version_id: str, query_string: by
     params = parse_qs(query_string.decode("latin-1"))
     cron = params.get("cron", [""])[0]
     time = params.get("time", [None])[0]
-    if time is not None and not time.isdigit():
+    # isdigit() alone also accepts digits int() refuses, such as "²".
+    if time is not None and not (time.isascii() and time.isdigit()):
         return Response(f"time must be milliseconds since the epoch, not {time!r}\n", status=400)
     result = await run_scheduled(runtime, version_id, cron, int(time) if time else None)
     if result.outcome == "ok":

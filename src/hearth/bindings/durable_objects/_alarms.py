@@ -77,15 +77,20 @@ class AlarmScheduler:
         self._deliver = deliver
         self.retry_base_seconds = retry_base_seconds
         self.max_retries = max_retries
-        self._running: set[AlarmKey] = set()
+        self._running: dict[AlarmKey, _Alarm] = {}  # the alarms whose handler is running
+        self._firing: set[asyncio.Task[None]] = set()
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
 
     # -- what storage.getAlarm/setAlarm/deleteAlarm do --------------------------------------
 
     def get(self, key: AlarmKey) -> int | None:
+        """The alarm's time; None while its own handler runs, unless set again since (as on
+        Cloudflare, so that `if getAlarm() is None: setAlarm(…)` re-arms from the handler)."""
         alarm = self._alarms.get(key)
-        return None if alarm is None else alarm.time_ms
+        if alarm is None or self._running.get(key) is alarm:
+            return None
+        return alarm.time_ms
 
     def set(self, key: AlarmKey, time_ms: int) -> None:
         self._write(key, _Alarm(time_ms))
@@ -120,6 +125,12 @@ class AlarmScheduler:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
             self._task = None
+        # Handlers still running would go on against closed storage: stop them (their alarms
+        # stay in the index and run again after a restart).
+        for task in list(self._firing):
+            task.cancel()
+        if self._firing:
+            await asyncio.gather(*self._firing, return_exceptions=True)
         self._db.close()
 
     async def _run(self) -> None:
@@ -133,8 +144,10 @@ class AlarmScheduler:
             ]
             for at, key in waiting:
                 if at <= now:
-                    self._running.add(key)
-                    asyncio.ensure_future(self._fire(key, self._alarms[key]))
+                    alarm = self._running[key] = self._alarms[key]
+                    task = asyncio.ensure_future(self._fire(key, alarm))
+                    self._firing.add(task)
+                    task.add_done_callback(self._firing.discard)
             later = [at for at, _ in waiting if at > now]
             timeout = (min(later) - now) / 1000 if later else None
             with contextlib.suppress(TimeoutError):
@@ -160,7 +173,7 @@ class AlarmScheduler:
             if self._alarms.get(key) is alarm:
                 self.delete(key)
         finally:
-            self._running.discard(key)
+            self._running.pop(key, None)
             self._wake.set()
 
 

@@ -46,6 +46,7 @@ class LiveObject:
         self.active = 0
         self.last_used = time.monotonic()
         self._blocker: asyncio.Future[Any] | None = None
+        self._drained: asyncio.Future[None] | None = None  # set when `active` drops to 0
 
     def block(self, task: asyncio.Future[Any]) -> None:
         self._blocker = task
@@ -58,14 +59,29 @@ class LiveObject:
             self.reset()  # Cloudflare resets an object whose blockConcurrencyWhile failed
 
     async def gate(self) -> None:
-        while self._blocker is not None:
-            await asyncio.wait([self._blocker])
+        """Wait out a running blockConcurrencyWhile; if it fails, so do the events it held
+        (with its error: the object was reset, as on Cloudflare)."""
+        while (blocker := self._blocker) is not None:
+            await asyncio.wait([blocker])
+            if not blocker.cancelled() and (error := blocker.exception()) is not None:
+                raise error
+
+    async def drain(self) -> None:
+        """Wait until no event is running on the instance."""
+        while self.active:
+            if self._drained is None or self._drained.done():
+                self._drained = asyncio.get_running_loop().create_future()
+            await asyncio.shield(self._drained)
+
+    def finished_event(self) -> None:
+        self.active -= 1
+        if self.active == 0 and self._drained is not None and not self._drained.done():
+            self._drained.set_result(None)
 
     def reset(self) -> None:
         """Forget the instance (its next event makes a new one) and its unconfirmed writes."""
-        if self.storage is not None and self.storage.connection.in_transaction:
-            self.storage._depth = 0
-            self.storage.connection.execute("ROLLBACK")
+        if self.storage is not None:
+            self.storage.discard()
         self.instance = None
         self.version_id = None
 
@@ -170,12 +186,15 @@ class DurableObjectManager:
         kwargs: dict[str, Any],
         scheduled_time: int | None = None,
     ) -> Any:
-        live = self._object(object_id, version_id)
+        live = await self._object(object_id, version_id)
         await live.gate()
         if live.instance is None:  # reset while waiting
             self._instantiate(live, object_id, version_id)
             await live.gate()
         instance, version_id = live.instance, live.version_id
+        if kind in ("fetch", "alarm"):  # `on_fetch` / `on_alarm` in legacy handler mode
+            loaded = self.runtime.loaded(version_id)  # type: ignore[attr-defined]
+            method = loaded.entrypoints.handler_method(type(instance), method) or method
         handler = getattr(instance, method, None)
         if not callable(handler):
             if kind == "rpc":
@@ -197,22 +216,28 @@ class DurableObjectManager:
         try:
             return await self.runtime.invoke(version_id, event)
         finally:
-            live.active -= 1
+            live.finished_event()
             live.last_used = time.monotonic()
             if live.storage is not None:
                 live.storage.flush()  # the output gate: nothing leaves before it is durable
 
-    def _object(self, object_id: DurableObjectId, version_id: str) -> LiveObject:
+    async def _object(self, object_id: DurableObjectId, version_id: str) -> LiveObject:
         key = (object_id.namespace.stored(), object_id.toString())
-        live = self._live.get(key)
-        if live is None:
-            live = self._live[key] = LiveObject(self, key)
-        # An instance keeps its version while that version is loaded (deployed): a gradual
-        # deployment does not bounce it between versions; a deploy that retires it resets it.
-        if live.instance is None or (
-            live.version_id != version_id and not self.runtime.is_loaded(live.version_id)
-        ):
-            self._instantiate(live, object_id, version_id)
+        while True:
+            live = self._live.get(key)
+            if live is None:
+                live = self._live[key] = LiveObject(self, key)
+            if live.instance is None:
+                break
+            # An instance keeps its version while that version is loaded (deployed): a gradual
+            # deployment does not bounce it between versions; a deploy that retires it
+            # replaces it, once its running events are done (one instance at a time).
+            if live.version_id == version_id or self.runtime.is_loaded(live.version_id):
+                return live
+            if not live.active:
+                break
+            await live.drain()
+        self._instantiate(live, object_id, version_id)
         return live
 
     def _instantiate(self, live: LiveObject, object_id: DurableObjectId, version_id: str) -> None:

@@ -32,7 +32,59 @@ _TABLE_ACTIONS = {
     sqlite3.SQLITE_ALTER_TABLE,
     sqlite3.SQLITE_CREATE_INDEX,
     sqlite3.SQLITE_DROP_INDEX,
+    sqlite3.SQLITE_CREATE_TEMP_INDEX,
+    sqlite3.SQLITE_DROP_TEMP_INDEX,
+    sqlite3.SQLITE_CREATE_TRIGGER,
+    sqlite3.SQLITE_CREATE_TEMP_TRIGGER,
+    sqlite3.SQLITE_DROP_TRIGGER,
+    sqlite3.SQLITE_DROP_TEMP_TRIGGER,
+    sqlite3.SQLITE_CREATE_VIEW,
+    sqlite3.SQLITE_CREATE_TEMP_VIEW,
+    sqlite3.SQLITE_DROP_VIEW,
+    sqlite3.SQLITE_DROP_TEMP_VIEW,
+    sqlite3.SQLITE_PRAGMA,
+    sqlite3.SQLITE_ANALYZE,
+    sqlite3.SQLITE_REINDEX,
 }
+#: Actions whose second argument names a table (the first names the trigger, index, database).
+_TABLE_IN_ARG2 = {
+    sqlite3.SQLITE_ALTER_TABLE,
+    sqlite3.SQLITE_CREATE_INDEX,
+    sqlite3.SQLITE_DROP_INDEX,
+    sqlite3.SQLITE_CREATE_TEMP_INDEX,
+    sqlite3.SQLITE_DROP_TEMP_INDEX,
+    sqlite3.SQLITE_CREATE_TRIGGER,
+    sqlite3.SQLITE_CREATE_TEMP_TRIGGER,
+    sqlite3.SQLITE_DROP_TRIGGER,
+    sqlite3.SQLITE_DROP_TEMP_TRIGGER,
+    sqlite3.SQLITE_PRAGMA,
+}
+_VIEWS = {sqlite3.SQLITE_CREATE_VIEW, sqlite3.SQLITE_CREATE_TEMP_VIEW}
+#: The pragmas Cloudflare allows in `sql.exec` (schema introspection and per-connection
+#: behaviour). Others could reveal the file's path or change how Hearth's writes are stored.
+ALLOWED_PRAGMAS = frozenset(
+    {
+        "case_sensitive_like",
+        "defer_foreign_keys",
+        "foreign_key_check",
+        "foreign_key_list",
+        "foreign_keys",
+        "ignore_check_constraints",
+        "index_info",
+        "index_list",
+        "index_xinfo",
+        "legacy_alter_table",
+        "optimize",
+        "quick_check",
+        "recursive_triggers",
+        "reverse_unordered_selects",
+        "table_info",
+        "table_list",
+        "table_xinfo",
+    }
+)
+#: Pragmas allowed only to read (FTS5 reads data_version and page_size on its own).
+READ_ONLY_PRAGMAS = frozenset({"data_version", "freelist_count", "page_count", "page_size"})
 
 
 class SqlStorage:
@@ -43,6 +95,10 @@ class SqlStorage:
         self._conn = storage.connection
         self._user = False  # the authorizer judges user SQL only, not Hearth's own
         self._refused: str | None = None
+        self._statement = ""
+        # ATTACH (and VACUUM INTO, which attaches) would open any file the node can read,
+        # such as other accounts' objects: refused by the authorizer, and impossible anyway.
+        self._conn.setlimit(sqlite3.SQLITE_LIMIT_ATTACHED, 0)
         self._conn.set_authorizer(self._authorize)
 
     def exec(self, query: str, *bindings: Any) -> SqlCursor:
@@ -54,12 +110,15 @@ class SqlStorage:
         if not statements:
             raise ValueError("sql.exec() was given no SQL statement")
         conn = self._conn
+        self._storage._check_turn("sql.exec()")
         self._storage._begin_write()
         before = conn.total_changes
         self._user, self._refused = True, None
         try:
             for statement in statements[:-1]:
+                self._statement = statement
                 conn.execute(statement)
+            self._statement = statements[-1]
             cursor = conn.execute(statements[-1], bindings)
             rows = cursor.fetchall()
         except sqlite3.DatabaseError:
@@ -87,11 +146,29 @@ class SqlStorage:
         if action in (sqlite3.SQLITE_TRANSACTION, sqlite3.SQLITE_SAVEPOINT):
             self._refused = TRANSACTION_MESSAGE
             return sqlite3.SQLITE_DENY
-        if action in _TABLE_ACTIONS and isinstance(arg1, str) and arg1.startswith("_cf_"):
-            column = f".{arg2}" if action == sqlite3.SQLITE_READ and arg2 else ""
-            self._refused = f"access to {arg1}{column} is prohibited: SQLITE_AUTH"
+        if action in (sqlite3.SQLITE_ATTACH, sqlite3.SQLITE_DETACH):
+            self._refused = "ATTACH and DETACH are not allowed in sql.exec(): SQLITE_AUTH"
             return sqlite3.SQLITE_DENY
+        if action == sqlite3.SQLITE_PRAGMA and not _allowed_pragma(str(arg1).lower(), arg2):
+            self._refused = f"PRAGMA {arg1} is not allowed in sql.exec(): SQLITE_AUTH"
+            return sqlite3.SQLITE_DENY
+        if action in _TABLE_ACTIONS:
+            # Names are case-insensitive in SQLite: `_CF_KV` is Hearth's table too.
+            table = arg2 if action in _TABLE_IN_ARG2 else arg1
+            for name in (arg1, table):
+                if isinstance(name, str) and name.lower().startswith("_cf_"):
+                    column = f".{arg2}" if action == sqlite3.SQLITE_READ and arg2 else ""
+                    self._refused = f"access to {name}{column} is prohibited: SQLITE_AUTH"
+                    return sqlite3.SQLITE_DENY
+            # SQLite does not report the tables a view reads when the view is created.
+            if action in _VIEWS and "_cf_" in self._statement.lower():
+                self._refused = f"view {arg1} may not read Hearth's _cf_ tables: SQLITE_AUTH"
+                return sqlite3.SQLITE_DENY
         return sqlite3.SQLITE_OK
+
+
+def _allowed_pragma(name: str, value: Any) -> bool:
+    return name in ALLOWED_PRAGMAS or (name in READ_ONLY_PRAGMAS and value is None)
 
 
 class SqlCursor:
@@ -174,9 +251,26 @@ def _split(query: str) -> list[str]:
     for piece in query.split(";"):
         pending += piece + ";"
         if sqlite3.complete_statement(pending):
-            if pending.strip(" \t\r\n;"):
+            if not _blank(pending):
                 statements.append(pending.strip())
             pending = ""
-    if pending.strip(" \t\r\n;"):
+    if not _blank(pending):
         statements.append(pending.rstrip(";").strip())  # a last statement without ';'
     return statements
+
+
+def _blank(statement: str) -> bool:
+    """Whether `statement` holds only whitespace, comments and `;` (such a piece must not take
+    the bindings and the cursor from the real last statement)."""
+    rest = statement.strip(" \t\r\n;")
+    while rest:
+        if rest.startswith("--"):
+            newline = rest.find("\n")
+            rest = "" if newline < 0 else rest[newline + 1 :]
+        elif rest.startswith("/*"):
+            close = rest.find("*/")
+            rest = "" if close < 0 else rest[close + 2 :]
+        else:
+            return False
+        rest = rest.strip(" \t\r\n;")
+    return True

@@ -11,6 +11,7 @@ acknowledged write is on disk (WAL, `synchronous=FULL`) and survives a SIGKILL.
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import sqlite3
 from collections.abc import Awaitable, Callable
 from datetime import datetime
@@ -26,6 +27,11 @@ MAX_VALUE_BYTES = 128 * 1024
 _VALUE_SLACK = 32  # the encoding's own bytes, as Miniflare allows for V8's header
 
 AlarmControl = Any  # `_alarms.ObjectAlarm`: get/set/delete of this object's one alarm
+
+#: The storage.transaction() the running code is inside (tasks it starts inherit it).
+_inside: contextvars.ContextVar[Transaction | None] = contextvars.ContextVar(
+    "hearth_do_transaction", default=None
+)
 
 
 class RangeError(ValueError):
@@ -49,6 +55,11 @@ class ObjectStorage:
         self.sql = SqlStorage(self)
         self._alarm = alarm
         self._depth = 0  # open transaction() calls: the batch commits after the outermost
+        # The outermost open transaction(): until it ends, it is the only code that may touch
+        # the storage (its writes must not mix with other events', see `_turn`).
+        self._owner: Transaction | None = None
+        self._owner_done: asyncio.Future[None] | None = None
+        self._epoch = 0  # bumped by discard(): a transaction's savepoint is gone with it
         self._flush_scheduled = False
         self._closed = False
 
@@ -76,7 +87,31 @@ class ObjectStorage:
             self.connection.execute("COMMIT")
 
     async def sync(self) -> None:
+        if self._owner is not None:
+            await self._turn()
         self.flush()
+
+    def discard(self) -> None:
+        """Drop the uncommitted writes, open transaction() savepoints included."""
+        self._epoch += 1
+        self._depth = 0
+        if self.connection.in_transaction:
+            self.connection.execute("ROLLBACK")
+
+    async def _turn(self) -> None:
+        """Wait while another event's transaction() is open (callers check `_owner` first:
+        most operations find none open, and then pay for no coroutine)."""
+        while self._owner is not None and _inside.get() is not self._owner:
+            assert self._owner_done is not None
+            await asyncio.shield(self._owner_done)
+
+    def _check_turn(self, what: str) -> None:
+        """The synchronous APIs cannot wait for another event's transaction() to end."""
+        if self._owner is not None and _inside.get() is not self._owner:
+            raise RuntimeError(
+                f"Cannot call {what} while another event's storage.transaction() is open; "
+                "await that event, or use transactionSync()"
+            )
 
     def close(self) -> None:
         if not self._closed:
@@ -88,6 +123,8 @@ class ObjectStorage:
 
     async def get(self, keys: str | list[str], options: Any = None, **_: Any) -> Any:
         """One key's value (None when absent), or a dict of the keys found, sorted."""
+        if self._owner is not None:
+            await self._turn()
         if isinstance(keys, str):
             _check_key(keys)
             row = self.connection.execute(
@@ -121,6 +158,8 @@ class ObjectStorage:
             raise TypeError(
                 f"put() needs a string key or a dict of pairs, not {type(key).__name__}"
             )
+        if self._owner is not None:
+            await self._turn()
         self._begin_write()
         self.connection.executemany(
             "INSERT INTO _cf_KV (key, value) VALUES (?, ?) "
@@ -130,6 +169,8 @@ class ObjectStorage:
 
     async def delete(self, keys: str | list[str], options: Any = None, **_: Any) -> bool | int:
         """True if the one key existed, or how many of the keys did."""
+        if self._owner is not None:
+            await self._turn()
         if isinstance(keys, str):
             _check_key(keys)
             self._begin_write()
@@ -176,8 +217,15 @@ class ObjectStorage:
                 where.append(clause)
                 params.append(_checked_bound(bound))
         if prefix:
-            where.append("key >= ? AND substr(key, 1, ?) = ?")
-            params += [prefix, len(prefix), prefix]
+            # A range, not substr(): SQLite's text functions stop at a NUL character.
+            where.append("key >= ?")
+            params.append(prefix)
+            following = _prefix_end(prefix)
+            if following is not None:
+                where.append("key < ?")
+                params.append(following)
+        if self._owner is not None:
+            await self._turn()
         query = "SELECT key, value FROM _cf_KV"
         if where:
             query += " WHERE " + " AND ".join(where)
@@ -188,17 +236,31 @@ class ObjectStorage:
 
     async def deleteAll(self, options: Any = None) -> None:  # noqa: N802 - Cloudflare's name
         """Every key and every SQL table (the alarm stays, as on Cloudflare)."""
+        if self._owner is not None:
+            await self._turn()
         if self._depth:
             raise RuntimeError("Cannot call deleteAll() within a transaction")
         self._begin_write()
         conn = self.connection
-        conn.execute("DELETE FROM _cf_KV")
-        tables = conn.execute(
-            "SELECT name FROM sqlite_schema WHERE type = 'table' "
-            "AND name NOT LIKE '\\_cf\\_%' ESCAPE '\\' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"
-        ).fetchall()
-        for (table,) in tables:
-            conn.execute(f'DROP TABLE "{table}"')
+        # All or nothing: a failing DROP must not leave the keys deleted and half the tables.
+        conn.execute("SAVEPOINT hearth_delete_all")
+        try:
+            conn.execute("DELETE FROM _cf_KV")
+            # Virtual tables first: dropping one drops its shadow tables (FTS5's docs_data…).
+            tables = conn.execute(
+                "SELECT name FROM sqlite_schema WHERE type = 'table' "
+                "AND name NOT LIKE '\\_cf\\_%' ESCAPE '\\' "
+                "AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' "
+                "ORDER BY sql NOT LIKE 'CREATE VIRTUAL TABLE%', name"
+            ).fetchall()
+            for (table,) in tables:
+                quoted = table.replace('"', '""')
+                conn.execute(f'DROP TABLE IF EXISTS "{quoted}"')
+        except BaseException:
+            conn.execute("ROLLBACK TO hearth_delete_all")
+            conn.execute("RELEASE hearth_delete_all")
+            raise
+        conn.execute("RELEASE hearth_delete_all")
 
     delete_all = deleteAll
 
@@ -206,18 +268,37 @@ class ObjectStorage:
 
     async def transaction(self, closure: Callable[[Transaction], Awaitable[Any]]) -> Any:
         """Run `closure(txn)`: its writes commit together, or none do when it raises or calls
-        `txn.rollback()`."""
+        `txn.rollback()`. Until it ends, other events' storage operations wait (their writes
+        would otherwise join, or be rolled back with, this transaction)."""
+        if self._owner is not None:
+            await self._turn()
+        outermost = self._owner is None
+        if outermost:
+            self.flush()  # other events' writes commit now, not with this transaction
         txn = self._open()
+        token = None
+        if outermost:
+            self._owner = txn
+            self._owner_done = asyncio.get_running_loop().create_future()
+            token = _inside.set(txn)
         try:
             result = await closure(txn)
         except BaseException:
             txn._close(rollback=True)
             raise
-        txn._close(rollback=False)
+        else:
+            txn._close(rollback=False)
+        finally:
+            if outermost:
+                assert token is not None and self._owner_done is not None
+                _inside.reset(token)
+                self._owner = None
+                self._owner_done.set_result(None)
         return result
 
     def transactionSync(self, closure: Callable[[], Any]) -> Any:  # noqa: N802
         """Cloudflare's SQLite-only variant: a synchronous closure, all or nothing."""
+        self._check_turn("transactionSync()")
         txn = self._open()
         try:
             result = closure()
@@ -270,6 +351,7 @@ class Transaction:
     def __init__(self, storage: ObjectStorage, savepoint: str) -> None:
         self._storage = storage
         self._savepoint = savepoint
+        self._epoch = storage._epoch
         self._rolled_back = False
         self._done = False
 
@@ -307,11 +389,15 @@ class Transaction:
 
     def _close(self, rollback: bool) -> None:
         storage = self._storage
-        if rollback and not self._rolled_back:
-            storage.connection.execute(f"ROLLBACK TO {self._savepoint}")
-        storage.connection.execute(f"RELEASE {self._savepoint}")
         self._done = True
-        storage._depth -= 1
+        if self._epoch != storage._epoch or storage._closed:
+            return  # discarded (ctx.abort(), a reset): the savepoint and its writes are gone
+        try:
+            if rollback and not self._rolled_back:
+                storage.connection.execute(f"ROLLBACK TO {self._savepoint}")
+            storage.connection.execute(f"RELEASE {self._savepoint}")
+        finally:
+            storage._depth -= 1
         if storage._depth == 0:
             storage._begin_write()  # commit at the next yield, like any other write
 
@@ -333,6 +419,19 @@ def _key_list(keys: Any) -> list[str]:
     for key in keys:
         _check_key(key, many=True)
     return list(keys)
+
+
+def _prefix_end(prefix: str) -> str | None:
+    """The least string above every string starting with `prefix` (None: there is none)."""
+    while prefix:
+        last = ord(prefix[-1])
+        if last < 0x10FFFF:
+            following = last + 1
+            if 0xD800 <= following <= 0xDFFF:  # surrogates cannot be stored: skip them
+                following = 0xE000
+            return prefix[:-1] + chr(following)
+        prefix = prefix[:-1]
+    return None
 
 
 def _checked_bound(bound: Any) -> str:
