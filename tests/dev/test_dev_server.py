@@ -91,6 +91,7 @@ async def test_data_kept_inside_the_project_does_not_reload_it(tmp_path):
         for _ in range(3):
             assert (await client.get(dev.url)).text == "hello, production"
         await asyncio.sleep(1.5)  # longer than the watcher's debounce
+        assert dev.kv._sweeper is not None  # expired keys are swept, as on hearth serve
     assert (state / "kv.sqlite3").exists()
     assert "change in" not in dev.output.getvalue()
 

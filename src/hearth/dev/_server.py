@@ -179,6 +179,7 @@ class DevServer:
         if self._kv is None:
             self.persist_to.mkdir(parents=True, exist_ok=True)
             self._kv = SqliteKVStore(self.persist_to / SQLITE_FILENAME)
+            self._kv.start_sweeper()  # expired keys and released large values go, as in serve
             self.app.on_shutdown.append(self._kv.close)
         return self._kv
 
