@@ -78,3 +78,22 @@ def test_key_input_mistakes(cli: Cli, server: Server, tmp_path: Path) -> None:
         unbound.error_line
         == "error: no kv_namespaces binding 'CACHE' in wrangler.toml (bindings: none)"
     )
+
+
+def test_an_id_names_that_namespace_even_when_another_is_titled_with_it(
+    cli: Cli, server: Server
+) -> None:
+    """`--namespace-id ID` and `namespace delete ID` act on the namespace with that id, even
+    when another namespace's title is that same id (and sorts first); titles are a fallback."""
+    ok(cli("kv", "namespace", "create", "zzz-target"))
+    listed = json.loads(ok(cli("kv", "namespace", "list", "--json")).stdout)
+    target = next(n for n in listed if n["title"] == "zzz-target")
+    ok(cli("kv", "namespace", "create", target["id"]))
+
+    ok(cli("kv", "key", "put", "k", "v", "--namespace-id", target["id"]))
+    keys = json.loads(ok(cli("kv", "key", "list", "--json", "--namespace-id", "zzz-target")).stdout)
+    assert [k["name"] for k in keys] == ["k"]
+
+    ok(cli("kv", "namespace", "delete", target["id"], "--yes"))
+    titles = [n["title"] for n in json.loads(ok(cli("kv", "namespace", "list", "--json")).stdout)]
+    assert "zzz-target" not in titles and target["id"] in titles

@@ -39,9 +39,12 @@ Key = Annotated[str, typer.Argument(help="The key.")]
 
 
 def _find(api: Api, ref: str) -> dict[str, Any]:
-    for namespace in api.items("/kv/namespaces"):
-        if ref in (namespace["id"], namespace["title"]):
-            return namespace
+    # An id wins over a title: any title may look like another namespace's id.
+    listed = list(api.items("/kv/namespaces"))
+    for field in ("id", "title"):
+        for namespace in listed:
+            if namespace[field] == ref:
+                return namespace
     raise CliError(
         f"no KV namespace with id or title {ref!r} (hearth kv namespace list shows them)"
     )

@@ -16,6 +16,8 @@ MAX_KEY_SIZE = 512
 MAX_VALUE_SIZE = 25 * 1024 * 1024
 MAX_METADATA_SIZE = 1024
 MIN_EXPIRATION_TTL = 60
+#: The last second of the year 9999: later expirations overflow the stores' 64-bit integers.
+MAX_EXPIRATION = 253_402_300_799
 MIN_CACHE_TTL = 30  # miniflare's current value; Cloudflare's docs lowered it from 60
 MAX_LIST_KEYS = 1000
 MAX_BULK_GET_KEYS = 100
@@ -54,15 +56,34 @@ def check_key_name(method: str, key: object) -> None:
             raise TypeError("Key name cannot be empty.")
         if key == "." or key == "..":
             raise TypeError(f'"{key}" is not allowed as a key name.')
-    # A str of n code points is at most 4n UTF-8 bytes: only long keys need encoding to check.
-    if len(key) > MAX_KEY_SIZE // 4:
-        size = len(key.encode("utf-8", "surrogatepass"))
-        if size > MAX_KEY_SIZE:
-            raise KVError(method, 414, _too_long(size))
+    # `isascii` is a flag lookup: only other keys need encoding to measure (and to check).
+    if key.isascii():
+        size = len(key)
+    else:
+        try:
+            size = len(key.encode())
+        except UnicodeEncodeError:
+            raise TypeError(_not_utf8("Key name", key)) from None
+    if size > MAX_KEY_SIZE:
+        raise KVError(method, 414, _too_long(size))
 
 
 def _too_long(size: int) -> str:
     return f"UTF-8 encoded length of {size} exceeds key length limit of {MAX_KEY_SIZE}."
+
+
+def _not_utf8(what: str, text: str) -> str:
+    # A lone surrogate (from "\ud800" in JSON, or a Python str) has no UTF-8 form, so such a
+    # key could be neither stored as UTF-8 bytes nor listed back.
+    lone = next(c for c in text if "\ud800" <= c <= "\udfff")
+    return f"{what} {text!r} is not valid UTF-8: it contains a lone surrogate ({lone!r})."
+
+
+def _utf8_size(method: str, what: str, text: str) -> int:
+    try:
+        return len(text.encode())
+    except UnicodeEncodeError:
+        raise KVError(method, 400, _not_utf8(what, text)) from None
 
 
 # -- the KV service's checks (miniflare's validator, Cloudflare's API) ----------------------
@@ -74,7 +95,7 @@ def check_service_key(method: str, key: str) -> None:
         raise KVError(method, 400, "Key names must not be empty")
     if key == "." or key == "..":
         raise KVError(method, 400, f'Illegal key name "{key}". Please use a different name.')
-    size = len(key.encode("utf-8", "surrogatepass"))
+    size = _utf8_size(method, "Key name", key)
     if size > MAX_KEY_SIZE:
         raise KVError(method, 414, _too_long(size))
 
@@ -112,6 +133,8 @@ def resolve_expiration(now: float, expiration: object, expiration_ttl: object) -
                 f"Invalid expiration_ttl of {raw}. "
                 f"Expiration TTL must be at least {MIN_EXPIRATION_TTL}.",
             )
+        if seconds + ttl > MAX_EXPIRATION:
+            raise KVError("PUT", 400, f"Invalid expiration_ttl of {raw}. {_TOO_LATE}")
         return seconds + ttl
     if expiration is not None:
         raw = js_number(_as_number(expiration, "expiration"))
@@ -130,16 +153,29 @@ def resolve_expiration(now: float, expiration: object, expiration_ttl: object) -
                 f"Invalid expiration of {raw}. "
                 f"Expiration times must be at least {MIN_EXPIRATION_TTL} seconds in the future.",
             )
+        if absolute > MAX_EXPIRATION:
+            raise KVError("PUT", 400, f"Invalid expiration of {raw}. {_TOO_LATE}")
         return absolute
     return None
+
+
+_TOO_LATE = f"Expiration times must be at most {MAX_EXPIRATION} (the end of the year 9999)."
 
 
 def serialize_metadata(metadata: object) -> str | None:
     """JSON as JavaScript's `JSON.stringify` writes it, limited to 1024 UTF-8 bytes."""
     if metadata is None:
         return None
-    text = json.dumps(metadata, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
-    size = len(text.encode())
+    try:
+        text = json.dumps(metadata, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+        size = len(text.encode())
+    except UnicodeEncodeError as error:
+        lone = error.object[error.start : error.end]
+        raise KVError(
+            "PUT", 400, f"Metadata is not valid UTF-8: it contains a lone surrogate ({lone!r})."
+        ) from None
+    except ValueError as error:  # NaN or Infinity (JSON has neither), a circular reference
+        raise KVError("PUT", 400, f"Metadata is not valid JSON: {error}.") from None
     if size > MAX_METADATA_SIZE:
         raise KVError(
             "PUT", 413, f"Metadata length of {size} exceeds limit of {MAX_METADATA_SIZE}."
@@ -183,7 +219,7 @@ def check_list_options(limit: object, prefix: object) -> int:
     if prefix is not None:
         if not isinstance(prefix, str):
             raise TypeError(f"KV list prefix must be a string, not {type(prefix).__name__}.")
-        size = len(prefix.encode("utf-8", "surrogatepass"))
+        size = _utf8_size("GET", "Prefix", prefix)
         if size > MAX_KEY_SIZE:
             raise KVError("GET", 414, _too_long(size))
     return count

@@ -20,6 +20,7 @@ from ._sql_postgres import (
     _EXPIRE,
     _GET,
     _LIST,
+    _LOCK_KEYS,
     _NS_COLUMNS,
     _PUT_BLOB,
     _PUT_INLINE,
@@ -280,9 +281,18 @@ class PostgresKVStore(KVStore):
                 return
             value = head.pop()
         try:
-            await self._pool.execute(
-                _PUT_INLINE, namespace_id, raw, value, len(value), expiration, metadata, self.now()
-            )
+            async with self._pool.acquire() as conn, conn.transaction():
+                await conn.execute(_LOCK_KEYS, namespace_id, [raw])
+                await conn.execute(
+                    _PUT_INLINE,
+                    namespace_id,
+                    raw,
+                    value,
+                    len(value),
+                    expiration,
+                    metadata,
+                    self.now(),
+                )
         except asyncpg.ForeignKeyViolationError:
             raise NamespaceNotFound(namespace_id) from None
 
@@ -313,6 +323,7 @@ class PostgresKVStore(KVStore):
                 size, seq = size + len(chunk), seq + 1
                 del chunk  # not held while the next one is being assembled
             async with pool.acquire() as conn, conn.transaction():
+                await conn.execute(_LOCK_KEYS, namespace_id, [raw])
                 old = await conn.fetchval(
                     "SELECT blob_id FROM kv_entries WHERE namespace_id = $1 AND key = $2 "
                     "FOR UPDATE",
@@ -343,6 +354,9 @@ class PostgresKVStore(KVStore):
         await self._pool.execute(_DELETE, namespace_id, encode_key(key), self.now())
 
     async def put_many(self, namespace_id: str, entries: list[Entry]) -> None:
+        # Small values are written before large ones: a key given twice must end with its last
+        # value, so only its last entry is written.
+        entries = list({entry[0]: entry for entry in entries}.values())
         now = self.now()
         rows = [
             (namespace_id, encode_key(key), value, len(value), exp, meta, now)
@@ -351,6 +365,7 @@ class PostgresKVStore(KVStore):
         ]
         try:
             async with self._pool.acquire() as conn, conn.transaction():
+                await conn.execute(_LOCK_KEYS, namespace_id, [row[1] for row in rows])
                 await conn.executemany(_PUT_INLINE, rows)
         except asyncpg.ForeignKeyViolationError:
             raise NamespaceNotFound(namespace_id) from None

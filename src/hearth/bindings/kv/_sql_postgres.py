@@ -40,7 +40,15 @@ _GET = (
     "SELECT value, blob_id, expiration, metadata, size FROM kv_entries "
     "WHERE namespace_id = $1 AND key = $2"
 )
-# One statement, one round trip: the old blob (if any) is released as the row is replaced.
+# Taken (in key order: no deadlock between two batches) before a put reads the entry it
+# replaces: `SELECT … FOR UPDATE` locks nothing while the key does not exist, so two puts to a
+# new key could each see no old blob and one's blob would never be released.
+_LOCK_KEYS = """
+SELECT pg_advisory_xact_lock(h) FROM (
+    SELECT DISTINCT hashtextextended($1 || encode(k, 'hex'), 0) AS h FROM unnest($2::bytea[]) k
+) AS keys ORDER BY h
+"""
+# The old blob (if any) is released as the row is replaced.
 _PUT_INLINE = """
 WITH old AS (
     SELECT blob_id FROM kv_entries WHERE namespace_id = $1 AND key = $2 FOR UPDATE

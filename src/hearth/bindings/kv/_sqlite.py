@@ -353,6 +353,9 @@ class SqliteKVStore(KVStore):
         self._db.execute("DELETE FROM kv_entries WHERE ns = ? AND key = ?", (seq, key))
 
     async def put_many(self, namespace_id: str, entries: list[Entry]) -> None:
+        # Small values are written before large ones: a key given twice must end with its last
+        # value, so only its last entry is written.
+        entries = list({entry[0]: entry for entry in entries}.values())
         seq = self._seqs.get(namespace_id) or self._seq(namespace_id)
         if seq is None:
             raise NamespaceNotFound(namespace_id)

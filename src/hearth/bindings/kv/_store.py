@@ -241,11 +241,12 @@ def new_namespace_id() -> str:
 
 
 def encode_key(key: str) -> bytes:
-    return key.encode("utf-8", "surrogatepass")
+    # Strict: keys are checked to be valid UTF-8 first, so a stored key always decodes.
+    return key.encode()
 
 
 def decode_key(raw: bytes) -> str:
-    return bytes(raw).decode("utf-8", "surrogatepass")
+    return bytes(raw).decode()
 
 
 def encode_cursor(last_key: bytes) -> str:
