@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from hearth.control import (
@@ -14,7 +16,7 @@ from hearth.control import (
 )
 from tests.store.backends import row_counts
 
-from .conftest import worker
+from .conftest import RecordingValidator, worker
 
 NEW_CODE = worker("new")
 
@@ -131,3 +133,55 @@ async def test_invalid_pipelines_are_rejected_and_write_nothing(
         await plane.promotion.set_pipeline(admin, "api", stages)
     assert caught.value.status in (400, 404)
     assert await row_counts(plane.store) == before
+
+
+async def test_concurrent_pipeline_updates_all_succeed(
+    plane: ControlPlane, admin: Principal, staged
+) -> None:
+    """Several clients setting the same pipeline at once each get it set (on PostgreSQL the
+    second used to fail with a 500 on the stages' primary key); the last one wins."""
+    await plane.environments.create(admin, "api", "dev")
+    for _ in range(5):
+        await asyncio.gather(
+            plane.promotion.set_pipeline(admin, "api", ["staging", "production"]),
+            plane.promotion.set_pipeline(admin, "api", ["staging", "production"]),
+            plane.promotion.set_pipeline(admin, "api", ["dev", "staging", "production"]),
+        )
+        assert await plane.promotion.get_pipeline(admin, "api") in (
+            ["staging", "production"],
+            ["dev", "staging", "production"],
+        )
+
+
+async def test_a_rollback_of_the_source_during_a_promotion_stops_it(
+    plane: ControlPlane,
+    admin: Principal,
+    runtime: RecordingValidator,
+    staged,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Rolling staging back while its version is being promoted (the promoted version is
+    still being validated) withdraws that code: the promotion fails with a 409 asking to
+    retry, and production keeps serving what it served."""
+    before = await plane.deployments.current(admin, "api", "production")
+    entered, gate = asyncio.Event(), asyncio.Event()
+    validate = runtime.loader.validate
+
+    async def paused(draft):  # noqa: ANN001, ANN202
+        entered.set()
+        await gate.wait()
+        return await validate(draft)
+
+    monkeypatch.setattr(runtime.loader, "validate", paused)
+    promotion = asyncio.create_task(plane.promotion.promote(admin, "api", "staging", "production"))
+    await entered.wait()
+    monkeypatch.setattr(runtime.loader, "validate", validate)
+    rollback = await plane.deployments.rollback(admin, "api", "staging")
+    assert rollback.versions[0].version_id != staged.id
+    gate.set()
+    with pytest.raises(Conflict) as caught:
+        await promotion
+    assert caught.value.code == "concurrent_change"
+    assert "staging" in caught.value.message
+    after = await plane.deployments.current(admin, "api", "production")
+    assert after.id == before.id

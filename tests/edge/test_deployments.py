@@ -32,6 +32,16 @@ def test_version_keys_still_follow_the_split_across_keys():
     assert 0.07 < counts[NEW.id] / 5_000 < 0.13
 
 
+def test_a_fractional_split_is_honoured_with_and_without_version_keys():
+    """99.5 / 0.5: the canary gets about half a percent, not 0 % or 1 %."""
+    canary = DeployedVersion("33333333-cccc", 3, 0.5)
+    split = LiveDeployment("d", "shop", (DeployedVersion("main", 1, 99.5), canary))
+    drawn = Counter(split.pick([]) for _ in range(100_000))
+    keyed = Counter(split.pick([(b"hearth-version-key", b"k%d" % i)]) for i in range(100_000))
+    assert 0.003 < drawn[canary.id] / 100_000 < 0.007
+    assert 0.003 < keyed[canary.id] / 100_000 < 0.007
+
+
 def test_an_override_selects_a_version_of_the_current_deployment():
     by_id = [(b"hearth-version-override", b'shop="22222222-bbbb"')]
     by_number = [(b"hearth-version-override", b'other="x", shop="2"')]

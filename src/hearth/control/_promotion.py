@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from ..store._tables import environments, pipeline_stages
+from ..store._tables import environments, pipeline_stages, services
 from ._accounts import Principal, require_write
 from ._context import Context, find_environment, find_service
 from ._errors import Conflict, Invalid
@@ -24,9 +24,10 @@ from ._versioning import (
     Meta,
     Version,
     content_of,
-    create_version,
     current_version,
     latest_version,
+    prepare_version,
+    write_version,
 )
 
 __all__ = ["Promotion"]
@@ -84,9 +85,20 @@ class Promotion:
             git_commit=promoted.git_commit,
             promoted_from=promoted.id,
         )
-        version, _ = await create_version(
-            self._ctx, target, base, content, meta, deploy="promotion"
-        )
+        prepared = await prepare_version(self._ctx, target, content)
+        async with self._ctx.store.write() as conn:
+            # Checked again as the version is written: a rollback of the source made while
+            # this version was validated means the code being promoted was just withdrawn.
+            now = await current_version(conn, source)
+            if (now and now.id) != promoted.id:
+                raise Conflict(
+                    f"environment {from_env!r} got a new deployment meanwhile; retry",
+                    code="concurrent_change",
+                )
+            version, _, events = await write_version(
+                self._ctx, conn, target, base, prepared, meta, deploy="promotion"
+            )
+        await self._ctx.publish(events)
         return version
 
     async def set_pipeline(
@@ -100,6 +112,10 @@ class Promotion:
             raise Invalid("a pipeline needs at least two environments", code="invalid_pipeline")
         async with self._ctx.store.write() as conn:
             svc = await find_service(conn, principal.account.id, service)
+            # Two concurrent updates would both delete and then both insert the same stages:
+            # the service row's lock makes the second wait for the first to commit.
+            lock = sa.select(services.c.id).where(services.c.id == svc.id).with_for_update()
+            await conn.execute(lock)
             ids = []
             for name in stages:
                 ref = await find_environment(conn, principal.account.id, service, name)

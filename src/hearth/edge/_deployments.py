@@ -21,7 +21,7 @@ OVERRIDE_HEADER = b"hearth-version-override"
 class DeployedVersion:
     id: str
     number: int
-    percentage: int
+    percentage: float  # 0–100, fractions honoured (99.5 / 0.5)
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,7 +45,7 @@ class LiveDeployment:
             return override
         key = _header(raw_headers, KEY_HEADER)
         if key is not None:
-            point = zlib.crc32(self.id.encode() + b"\0" + key) % 100
+            point = zlib.crc32(self.id.encode() + b"\0" + key) % 10_000 / 100  # 0.00–99.99
         else:
             point = random.random() * 100
         for version in versions:

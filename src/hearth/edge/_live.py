@@ -9,8 +9,10 @@ version never takes its first request cold.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
+import weakref
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -28,18 +30,22 @@ log = logging.getLogger("hearth.edge")
 PrepareVersion = Callable[[VersionView, EnvironmentView], Awaitable[VersionSpec]]
 #: Reads one version of the store, for preview hostnames of versions that are not deployed.
 ReadVersion = Callable[[str], Awaitable[VersionView | None]]
+#: Reads one environment of the store as it is now; None once it is deleted.
+ReadEnvironment = Callable[[str], Awaitable[EnvironmentView | None]]
 
 _PREVIEW = re.compile(r"v(\d+)\.(.+)")
 
 
 class LiveEnvironment:
-    """One environment as the edge serves it; `deployment` is swapped whole on a change."""
+    """One environment as the edge serves it; `deployment` is swapped whole on a change.
+    `previewed` holds the versions loaded for its preview hostnames only."""
 
-    __slots__ = ("view", "deployment")
+    __slots__ = ("view", "deployment", "previewed")
 
     def __init__(self, view: EnvironmentView, deployment: LiveDeployment | None) -> None:
         self.view = view
         self.deployment = deployment
+        self.previewed: set[str] = set()
 
 
 def environment_hostname(view: EnvironmentView, domain: str) -> str:
@@ -62,6 +68,10 @@ class LiveEdge:
         self._hostnames: dict[str, str] = {}  # environment id → its generated hostname
         self._preview_bases: dict[str, LiveEnvironment] = {}  # "<env>.<service>…" → env
         self._custom_domains: dict[str, str] = {}  # domain id → hostname
+        # One change at a time per environment: a change that loads a cold version must not
+        # land after a later one that loaded nothing (a deploy, then a rollback at once).
+        # Weak: a lock lives as long as a change holds or awaits it.
+        self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
         self._prepare = prepare
         self._read_version = read_version
         self.app = EdgeApp(runtime, self.resolve)
@@ -108,6 +118,10 @@ class LiveEdge:
             if version is None:
                 return _not_found(host)
             await self.runtime.load(await self._prepare(version, environment.view))
+            if self.environments.get(environment.view.environment_id) is not environment:
+                await self._unload_unless_served(version_id)  # removed while it loaded
+                return _not_found(host)
+            environment.previewed.add(version_id)
         return version_id
 
     # -- applying changes ------------------------------------------------------------------
@@ -129,8 +143,29 @@ class LiveEdge:
         for domain in snapshot.custom_domains:
             self.apply_custom_domain(domain)
 
+    def _lock(self, environment_id: str) -> asyncio.Lock:
+        lock = self._locks.get(environment_id)
+        if lock is None:
+            lock = self._locks[environment_id] = asyncio.Lock()
+        return lock
+
+    async def refresh(self, environment_id: str, read: ReadEnvironment) -> EnvironmentView | None:
+        """Bring one environment up to the store's state: read and applied under the
+        environment's lock, so changes land in the order they were committed."""
+        async with self._lock(environment_id):
+            view = await read(environment_id)
+            if view is None:
+                await self._remove_environment(environment_id)
+            else:
+                await self._apply_environment(view)
+            return view
+
     async def apply_environment(self, view: EnvironmentView) -> None:
         """Load what the environment's deployment needs, then flip it live."""
+        async with self._lock(view.environment_id):
+            await self._apply_environment(view)
+
+    async def _apply_environment(self, view: EnvironmentView) -> None:
         deployment = None
         if view.deployment_id is not None:
             for version in view.deployed.values():
@@ -140,8 +175,7 @@ class LiveEdge:
                 view.deployment_id,
                 view.service,
                 tuple(
-                    DeployedVersion(vid, view.deployed[vid].number, int(pct))
-                    for vid, pct in view.split
+                    DeployedVersion(vid, view.deployed[vid].number, pct) for vid, pct in view.split
                 ),
             )
         live = self.environments.get(view.environment_id)
@@ -150,6 +184,7 @@ class LiveEdge:
             retired: set[str] = set()
         else:
             retired = set(live.view.deployed) - set(view.deployed)
+            live.previewed -= set(view.deployed)  # deployed now: unloaded when retired
             self.by_name.pop(_name_key(live.view), None)  # a rename changes the key
             live.view, live.deployment = view, deployment
         self.by_name[_name_key(view)] = live
@@ -163,7 +198,11 @@ class LiveEdge:
         if live is not None:
             live.view.version_ids[number] = version_id
 
-    def remove_environment(self, environment_id: str) -> None:
+    async def remove_environment(self, environment_id: str) -> None:
+        async with self._lock(environment_id):
+            await self._remove_environment(environment_id)
+
+    async def _remove_environment(self, environment_id: str) -> None:
         live = self.environments.pop(environment_id, None)
         if live is None:
             return
@@ -171,6 +210,15 @@ class LiveEdge:
         if self.by_name.get(_name_key(live.view)) is live:
             del self.by_name[_name_key(live.view)]
         self._drop_hostnames(environment_id)
+        # Its code would otherwise stay loaded for the life of the process.
+        for version_id in set(live.view.deployed) | live.previewed:
+            await self._unload_unless_served(version_id)
+
+    async def _unload_unless_served(self, version_id: str) -> None:
+        for live in self.environments.values():
+            if version_id in live.view.deployed or version_id in live.previewed:
+                return
+        await self.runtime.unload(version_id)
 
     def apply_route(self, route: RouteView, removed: bool = False) -> None:
         if removed:

@@ -165,10 +165,10 @@ class Node:
         elif isinstance(event, VersionCreated):  # its preview hostname exists now
             edge.note_version(event.environment_id, event.number, event.version_id)
         elif isinstance(event, EnvironmentDeleted):
-            edge.remove_environment(event.environment_id)
+            await edge.remove_environment(event.environment_id)
         elif isinstance(event, ServiceDeleted):
             for environment_id in event.environment_ids:
-                edge.remove_environment(environment_id)
+                await edge.remove_environment(environment_id)
         elif isinstance(event, ServiceCreated):
             # Its production environment exists from now on, deployed or not: a service
             # binding to it (the service's own first version binding itself, say) must find it.
@@ -202,12 +202,13 @@ class Node:
 
     async def _refresh(self, environment_id: str) -> None:
         assert self.edge is not None and self.store is not None
-        view = await environment_runtime_view(self.store, environment_id)
+        store = self.store
+        view = await self.edge.refresh(
+            environment_id, lambda id_: environment_runtime_view(store, id_)
+        )
         if view is None:
-            self.edge.remove_environment(environment_id)
             log.info("environment removed", extra={"environment_id": environment_id})
         else:
-            await self.edge.apply_environment(view)
             log.info(
                 "environment live",
                 extra={
