@@ -20,6 +20,7 @@ async def running_dev(
     path: Path | list[Path | tuple[Path, str | None]],
     env: str | None = None,
     persist_to: Path | None = None,
+    test_scheduled: bool = False,
 ) -> AsyncIterator[DevServer]:
     """A real `hearth dev` server on a free loopback port, in this event loop (several
     projects, as `-c A -c B`, when given a list: the first is served). KV data goes to
@@ -33,6 +34,7 @@ async def running_dev(
             port=free_port(),
             console=Console(file=output, width=200, highlight=False),
             persist_to=persist_to or Path(scratch),
+            test_scheduled=test_scheduled,
         )
         server.output = output  # type: ignore[attr-defined]
         task = asyncio.ensure_future(server.serve(install_signal_handlers=False))

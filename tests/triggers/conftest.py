@@ -4,19 +4,13 @@ admin API on loopback (`node_api`), and worker code with a `scheduled` handler."
 from __future__ import annotations
 
 import asyncio
-import io
-import tempfile
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from pathlib import Path
 
 import httpx
 import pytest
-from rich.console import Console
 
 from hearth.api import create_api
-from hearth.dev import DevServer
 from hearth.edge._server import free_port, make_server
 from hearth.runtime import TraceEvent
 from tests.api.conftest import api, plane
@@ -102,30 +96,3 @@ async def node_api(platform: Platform) -> AsyncIterator[NodeApi]:
     unsubscribe()
     server.should_exit = True
     await task
-
-
-@asynccontextmanager
-async def dev_server(root: Path, *, test_scheduled: bool = False) -> AsyncIterator[DevServer]:
-    """A real `hearth dev` on a loopback port (as tests/dev's `running_dev`, plus
-    `test_scheduled`); its console output is in `.output`."""
-    output = io.StringIO()
-    with tempfile.TemporaryDirectory() as scratch:
-        server = DevServer(
-            root,
-            host="127.0.0.1",
-            port=free_port(),
-            console=Console(file=output, width=200, highlight=False),
-            persist_to=Path(scratch),
-            test_scheduled=test_scheduled,
-        )
-        server.output = output  # type: ignore[attr-defined]
-        task = asyncio.ensure_future(server.serve(install_signal_handlers=False))
-        while not server.server.started:
-            if task.done():
-                task.result()
-            await asyncio.sleep(0.01)
-        try:
-            yield server
-        finally:
-            server.stop()
-            await task

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import httpx
 
-from tests.triggers.conftest import FETCH_ONLY_WORKER, SCHEDULED_WORKER, dev_server
+from tests.dev.conftest import running_dev
+from tests.triggers.conftest import FETCH_ONLY_WORKER, SCHEDULED_WORKER
 
 WRANGLER = """
 name = "cron-worker"
@@ -26,7 +27,7 @@ def project(root: Path, entry: bytes = SCHEDULED_WORKER) -> Path:
 
 
 async def test_cdn_cgi_handler_scheduled_runs_the_handler_and_answers_ok(tmp_path: Path) -> None:
-    async with dev_server(project(tmp_path)) as dev, httpx.AsyncClient() as client:
+    async with running_dev(project(tmp_path)) as dev, httpx.AsyncClient() as client:
         response = await client.get(
             f"{dev.url}/cdn-cgi/handler/scheduled?cron=*+*+*+*+*&time=1700000000000"
         )
@@ -39,7 +40,7 @@ async def test_cdn_cgi_handler_scheduled_runs_the_handler_and_answers_ok(tmp_pat
 
 
 async def test_an_exception_answers_500_with_the_error(tmp_path: Path) -> None:
-    async with dev_server(project(tmp_path)) as dev, httpx.AsyncClient() as client:
+    async with running_dev(project(tmp_path)) as dev, httpx.AsyncClient() as client:
         response = await client.get(f"{dev.url}/cdn-cgi/handler/scheduled?cron=*/1+*+*+*+*")
         assert response.status_code == 500
         assert response.text == "exception\nValueError: this cron is unlucky\n"
@@ -47,7 +48,7 @@ async def test_an_exception_answers_500_with_the_error(tmp_path: Path) -> None:
 
 
 async def test_a_worker_without_a_scheduled_handler_says_so(tmp_path: Path) -> None:
-    async with dev_server(project(tmp_path, FETCH_ONLY_WORKER)) as dev, httpx.AsyncClient() as c:
+    async with running_dev(project(tmp_path, FETCH_ONLY_WORKER)) as dev, httpx.AsyncClient() as c:
         response = await c.get(f"{dev.url}/cdn-cgi/handler/scheduled")
         assert response.status_code == 500
         assert response.text == "exception\nHandler does not export a scheduled() function.\n"
@@ -55,17 +56,17 @@ async def test_a_worker_without_a_scheduled_handler_says_so(tmp_path: Path) -> N
 
 async def test_the_older_path_needs_test_scheduled(tmp_path: Path) -> None:
     root = project(tmp_path)
-    async with dev_server(root) as dev, httpx.AsyncClient() as client:
+    async with running_dev(root) as dev, httpx.AsyncClient() as client:
         # Without --test-scheduled, /__scheduled is just a path the worker serves.
         assert (await client.get(f"{dev.url}/__scheduled?cron=*+*+*+*+*")).text == "fetched"
-    async with dev_server(root, test_scheduled=True) as dev, httpx.AsyncClient() as client:
+    async with running_dev(root, test_scheduled=True) as dev, httpx.AsyncClient() as client:
         response = await client.get(f"{dev.url}/__scheduled?cron=*+*+*+*+*")
         assert (response.status_code, response.text) == (200, "ok")
         assert "scheduled * * * * * - ok" in dev.output.getvalue()
 
 
 async def test_a_bad_time_is_refused(tmp_path: Path) -> None:
-    async with dev_server(project(tmp_path)) as dev, httpx.AsyncClient() as client:
+    async with running_dev(project(tmp_path)) as dev, httpx.AsyncClient() as client:
         response = await client.get(f"{dev.url}/cdn-cgi/handler/scheduled?time=soon")
         assert response.status_code == 400
         assert "time must be milliseconds since the epoch" in response.text
@@ -73,7 +74,7 @@ async def test_a_bad_time_is_refused(tmp_path: Path) -> None:
 
 async def test_a_time_of_non_ascii_digits_is_refused(tmp_path: Path) -> None:
     """`time=²` passes str.isdigit() but is no number: a 400 naming it, not a crash."""
-    async with dev_server(project(tmp_path)) as dev, httpx.AsyncClient() as client:
+    async with running_dev(project(tmp_path)) as dev, httpx.AsyncClient() as client:
         response = await client.get(f"{dev.url}/cdn-cgi/handler/scheduled?time=%C2%B2")
         assert response.status_code == 400
         assert "time must be milliseconds since the epoch, not '²'" in response.text
