@@ -13,7 +13,7 @@ def dev(
         "."
     ),
     env: Annotated[
-        str | None, typer.Option("--env", "-e", help="Environment ([env.NAME] block) to run.")
+        str | None, typer.Option("--env", "-e", help="Environment (\\[env.NAME] block) to run.")
     ] = None,
     config: Annotated[
         list[str] | None,
