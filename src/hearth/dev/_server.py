@@ -33,6 +33,13 @@ _LEVEL_STYLE = {"error": "red", "warn": "yellow", "debug": "dim"}
 
 class _ProjectFilter(DefaultFilter):
     ignore_dirs = (*DefaultFilter.ignore_dirs, ".hearth", ".hearth-data")
+    # Editors' temp files (sed -i's sedXXXXXX, vim's 4913 probe, *.tmp) are no change to report.
+    ignore_entity_patterns = (
+        *DefaultFilter.ignore_entity_patterns,
+        r"^sed[A-Za-z0-9]{6}$",
+        r"^4913$",
+        r"\.tmp$",
+    )
 
 
 #: A project to run: its directory or config file, and its environment when not `--env`'s.
