@@ -114,9 +114,9 @@ class SideBySide:
     def ratio(self) -> float:
         return statistics.median(self.ratios)
 
-    def describe(self, subject: str, target: float) -> str:
+    def describe(self, subject: str, target: float, anchor: str = "the bare ASGI app's") -> str:
         return (
-            f"{subject}: {statistics.median(self.subject):,.0f} req/s beside the bare ASGI app's "
+            f"{subject}: {statistics.median(self.subject):,.0f} req/s beside {anchor} "
             f"{statistics.median(self.anchor):,.0f} -> ratio {self.ratio:.2f} (target >= "
             f"{target:.2f}; rounds: {', '.join(f'{r:.2f}' for r in self.ratios)})"
         )

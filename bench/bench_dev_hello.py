@@ -1,4 +1,5 @@
-"""Hello-world worker under `hearth dev` versus a bare ASGI hello app (same server, same run).
+"""Hello-world worker under `hearth dev` versus a bare ASGI hello app (same server, same run),
+and `hearth dev` at its defaults (one log line per request) versus `--no-log-requests`.
 
 Both servers are loaded at the same time, sharing one core (see `side_by_side`), so drift in
 the machine's load hits both alike; the figure is the median of the per-round ratios.
@@ -12,8 +13,9 @@ import sys
 from ._load import PYTHON, instructions_per_request, serving, side_by_side
 
 TARGET = 0.80
+LOGGING_TARGET = 0.90  # request logging on (the default) against off
 BARE = [PYTHON, "bench/bare_asgi.py", "{port}"]
-HEARTH_DEV = [
+HEARTH_DEV = [  # the default a user runs: every request logged
     PYTHON,
     "-m",
     "hearth",
@@ -23,18 +25,24 @@ HEARTH_DEV = [
     "127.0.0.1",
     "--port",
     "{port}",
-    "--no-log-requests",
 ]
+QUIET_DEV = [*HEARTH_DEV, "--no-log-requests"]
 
 
 def main() -> dict[str, float]:
     with serving(BARE) as bare_port, serving(HEARTH_DEV) as hearth_port:
         result = side_by_side(f"http://127.0.0.1:{bare_port}/", f"http://127.0.0.1:{hearth_port}/")
-    print(result.describe("dev hello under hearth dev", TARGET))
+    print(result.describe("dev hello under hearth dev (request log on)", TARGET))
+    with serving(QUIET_DEV) as quiet_port, serving(HEARTH_DEV) as hearth_port:
+        logging = side_by_side(
+            f"http://127.0.0.1:{quiet_port}/", f"http://127.0.0.1:{hearth_port}/"
+        )
+    print(logging.describe("hearth dev with request log on", LOGGING_TARGET, "--no-log-requests'"))
     return {
         "bare_rps": statistics.median(result.anchor),
         "hearth_dev_rps": statistics.median(result.subject),
         "ratio": result.ratio,
+        "logging_on_vs_off": logging.ratio,
     }
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import signal
 import sys
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -25,10 +25,10 @@ from ..edge._server import make_server
 from ..fetch import Response, aclose_client
 from ..runtime import InProcessRuntime, TraceEvent
 from ..triggers import scheduled_paths, scheduled_response
+from ._lines import LineWriter, print_trace
 from ._project import DevProject, LoadFailure, local_namespace_id
 
 LOCAL_ACCOUNT = "local"  # VersionSpec's default account: every dev session version's
-_LEVEL_STYLE = {"error": "red", "warn": "yellow", "debug": "dim"}
 
 
 class _ProjectFilter(DefaultFilter):
@@ -60,6 +60,7 @@ class DevServer:
         test_scheduled: bool = False,
     ) -> None:
         self.console = console or Console(file=sys.__stdout__, highlight=False)
+        self.lines = LineWriter(self.console)
         self.runtime = InProcessRuntime(platform=self)  # the directory of its bindings
         paths = [path] if isinstance(path, Path | tuple) else list(path)
         self.projects = [
@@ -105,10 +106,10 @@ class DevServer:
         config = self.project.config
         name = config.name if config else self.project.path
         env = f" (environment {config.env})" if config and config.env else ""
-        self.console.print(f"[bold]hearth dev[/] serving [cyan]{name}[/]{env} at {self.url}")
+        self._say(f"[bold]hearth dev[/] serving [cyan]{name}[/]{env} at {self.url}")
         for other in self.projects[1:]:
             label = other.config.name if other.config else other.path
-            self.console.print(f"  with [cyan]{label}[/] ({other.environment}) for bindings")
+            self._say(f"  with [cyan]{label}[/] ({other.environment}) for bindings")
 
     # -- ServiceDirectory (hearth.bindings.services) ----------------------------------------
 
@@ -162,6 +163,7 @@ class DevServer:
             await self.server.serve()
         finally:
             watcher.cancel()
+            self.lines.flush()
 
     def stop(self) -> None:
         self.server.should_exit = True
@@ -173,11 +175,11 @@ class DevServer:
         if project.config is not None:
             await self._create_namespaces(project.config.kv_namespaces)
         for warning in project.warnings:
-            self.console.print(f"[yellow]warning[/] {warning}")
+            self._say(f"[yellow]warning[/] {warning}")
         if isinstance(result, LoadFailure):
-            self.console.print(f"[red bold]{result.title}[/]")
+            self._say(f"[red bold]{result.title}[/]")
             if result.detail:
-                self.console.print(result.detail, markup=False, style="red")
+                self._say(result.detail, markup=False, style="red")
 
     @property
     def kv(self) -> SqliteKVStore:
@@ -224,7 +226,7 @@ class DevServer:
             # A project that failed (a binding to a project whose config was broken, say) may
             # load now that another one changed: try it again too.
             again = [p for p in self.projects if p not in changed and type(p.current) is not str]
-            self.console.print(f"[dim]change in {escape(', '.join(names))}, reloading[/]")
+            self._say(f"[dim]change in {escape(', '.join(names))}, reloading[/]")
             self.reloaded.clear()
             for project in changed:
                 project.read_config()
@@ -233,33 +235,12 @@ class DevServer:
                 await self._load(project)
             self.reloaded.set()
             if all(type(p.current) is str for p in changed):
-                self.console.print("[green]reloaded[/]")
+                self._say("[green]reloaded[/]")
+
+    def _say(self, *args: Any, **kwargs: Any) -> None:
+        """The console's own messages, after the request lines written before them."""
+        self.lines.flush()
+        self.console.print(*args, **kwargs)
 
     def _print_trace(self, trace: TraceEvent) -> None:
-        print_trace(self.console.print, trace)
-
-
-def print_trace(out: Callable[..., Any], trace: TraceEvent) -> None:
-    """One line per request (method, path, status, ms), then the worker's logs."""
-    if trace.kind == "fetch" and trace.request is not None:
-        request = trace.request
-        path = request.url.split("/", 3)[3] if request.url.count("/") >= 3 else ""
-        status = trace.status or 500
-        colour = "green" if status < 400 else "yellow" if status < 500 else "red"
-        # A request a service binding made: indented under the request that made it.
-        via = f"  ↳ {trace.script_name} " if trace.parent_id is not None else ""
-        out(
-            f"{via}{request.method} /{escape(path)} [{colour}]{status}[/] "
-            f"({trace.wall_time_ms:.2f} ms)",
-            highlight=False,
-        )
-    elif trace.kind == "rpc":
-        out(f"  ↳ {trace.script_name}.{trace.event.method}() ({trace.wall_time_ms:.2f} ms)")
-    else:
-        out(f"{trace.kind} {getattr(trace.event, 'cron', '')} - {trace.outcome}")
-    for entry in trace.logs:
-        style = _LEVEL_STYLE.get(entry["level"], "")
-        text = " ".join(str(part) for part in entry["message"])
-        out(f"  ({entry['level']}) {text}", style=style, markup=False, highlight=False)
-    for exc in trace.exceptions:
-        out(exc["stack"].rstrip(), style="red", markup=False, highlight=False)
+        print_trace(self.lines, trace)
