@@ -306,3 +306,32 @@ async def test_an_exception_is_raised_to_the_caller_without_a_subscriber(runtime
     with pytest.raises(ValueError, match="broken"):
         await runtime.invoke(version.id, Request("https://example.com/"))
     assert runtime.loaded(version.id).active == 0
+
+
+BUSY_WORKER = """
+    from workers import Response, WorkerEntrypoint
+
+    class Default(WorkerEntrypoint):
+        async def fetch(self, request):
+            sum(range(200_000))
+            return Response("busy")
+"""
+
+
+async def test_cpu_time_is_measured_only_when_a_subscriber_asks_for_it(runtime, write_worker):
+    # `hearth dev`'s request log shows wall time only: timing each step would cost it more.
+    version = write_worker(BUSY_WORKER)
+    await runtime.load(version)
+    lines = []
+    unsubscribe = runtime.trace_bus.subscribe(lines.append, cpu_time=False)
+    await runtime.invoke(version.id, Request("https://example.com/"))
+    (line,) = lines
+    assert line.wall_time_ms > 0 and line.cpu_time_ms == 0
+
+    tails = []
+    runtime.trace_bus.subscribe(tails.append)
+    await runtime.invoke(version.id, Request("https://example.com/"))
+    assert tails[0].cpu_time_ms > 0 and lines[1].cpu_time_ms > 0
+    unsubscribe()
+    await runtime.invoke(version.id, Request("https://example.com/"))
+    assert len(lines) == 2 and len(tails) == 2

@@ -84,7 +84,7 @@ class DevServer:
         self.server = make_server(self.app, host, port, ws="none")  # as hearth serve's workers
         self.reloaded = asyncio.Event()  # set after every reload (tests wait on it)
         if log_requests:
-            self.runtime.trace_bus.subscribe(self._print_trace)
+            self.runtime.trace_bus.subscribe(self._print_trace, cpu_time=False)
 
     def _resolve(self, scope: Scope) -> str | Response | Awaitable[Response]:
         current = self.project.current

@@ -168,6 +168,7 @@ class InProcessRuntime:
         # Timings are read only from trace events: without a subscriber when the invocation
         # starts, the handler is awaited plainly (timing its steps costs ~4k instructions).
         traced = bool(self.trace_bus.subscribers)
+        measure_cpu = traced and self.trace_bus.cpu_time
         try:
             if fetch:  # the hot path, without a call to _dispatch
                 plan = loaded.handler_plans.get("fetch") or _plan_handler(loaded, "fetch")
@@ -189,7 +190,7 @@ class InProcessRuntime:
                     )
             else:
                 result = self._dispatch(loaded, event, ctx)
-            if not traced:
+            if not measure_cpu:
                 if type(result) is CoroutineType or inspect.isawaitable(result):
                     result = await result
             elif type(result) is CoroutineType:
