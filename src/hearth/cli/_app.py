@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import sys
+from importlib import metadata
+from typing import Annotated, NoReturn
 
 import typer
+
+# Typer carries its own copy of click; its exceptions are what a non-standalone call raises.
+from typer._click import exceptions as click
 
 from ._deploy import deploy
 from ._dev import dev
@@ -28,8 +33,21 @@ app = typer.Typer(
 )
 
 
+def _print_version(asked: bool) -> None:
+    if asked:
+        typer.echo(f"hearth {metadata.version('hearth')}")
+        raise typer.Exit()
+
+
 @app.callback()
-def _root() -> None:
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", help="Print Hearth's version.", is_eager=True, callback=_print_version
+        ),
+    ] = False,
+) -> None:
     """Hearth: a self-hosted platform for Workers Services in Python."""
 
 
@@ -64,10 +82,27 @@ app.add_typer(kv, name="kv")
 
 def main() -> None:
     try:
-        app()
+        # Not standalone: a usage error reaches us instead of Typer's boxed panel (exit 2),
+        # so it reads like every other error: one line on stderr, exit 1 (docs/CLI.md).
+        code = app(standalone_mode=False, prog_name="hearth")
     except CliError as error:
         # One line on stderr (after the server's traceback of a version that does not load).
         if error.detail:
             sys.stderr.write(error.detail.rstrip() + "\n")
-        sys.stderr.write(f"error: {error}\n")
-        sys.exit(1)
+        _fail(str(error))
+    except click.NoArgsIsHelpError as error:  # a bare `hearth` or `hearth kv`: the help
+        error.show()
+        sys.exit(0)
+    except click.UsageError as error:
+        command = error.ctx.command_path if error.ctx is not None else "hearth"
+        _fail(f"{error.format_message()} (see {command} --help)")
+    except click.ClickException as error:
+        _fail(error.format_message())
+    except (typer.Abort, KeyboardInterrupt):
+        _fail("aborted")
+    sys.exit(code if isinstance(code, int) else 0)
+
+
+def _fail(message: str) -> NoReturn:
+    sys.stderr.write(f"error: {message}\n")
+    sys.exit(1)
