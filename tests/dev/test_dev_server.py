@@ -113,6 +113,16 @@ async def test_saving_a_file_reloads_without_dropping_the_server(tmp_path):
         assert "reloaded" in dev.output.getvalue()
 
 
+async def test_a_reload_prints_one_line_naming_the_files_not_watchfiles_count(tmp_path, caplog):
+    caplog.set_level("INFO")
+    project = write_project(tmp_path)
+    async with running_dev(project) as dev, httpx.AsyncClient() as client:
+        (project / "src" / "entry.py").write_text(ENTRY.replace("{greeting}", "hej"))
+        await wait_for_reload(dev, client, "hej")
+    assert "change in entry.py, reloading" in dev.output.getvalue()
+    assert [r.getMessage() for r in caplog.records if r.name.startswith("watchfiles")] == []
+
+
 async def test_a_syntax_error_shows_an_error_page_then_recovers_on_the_next_save(tmp_path):
     project = write_project(tmp_path)
     entry = project / "src" / "entry.py"

@@ -7,6 +7,7 @@ on the port, the others are reached through service bindings (the server is thei
 from __future__ import annotations
 
 import asyncio
+import logging
 import signal
 import sys
 from collections.abc import Awaitable, Sequence
@@ -218,6 +219,8 @@ class DevServer:
         # Stored data may live inside a project (`--persist-to .wrangler/state`): its writes
         # are not code changes.
         watch_filter = _ProjectFilter(ignore_paths=[self.persist_to.resolve()])
+        # watchfiles says "N changes detected" at INFO; our own line names the files instead.
+        logging.getLogger("watchfiles.main").setLevel(logging.WARNING)
         async for changes in awatch(*roots, watch_filter=watch_filter):
             names = sorted({Path(path).name for _, path in changes})
             changed = [
