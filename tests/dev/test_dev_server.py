@@ -170,9 +170,11 @@ async def test_missing_pyproject_dependencies_are_warned_about(tmp_path):
     (project / "pyproject.toml").write_text(
         '[project]\nname = "x"\nversion = "0"\ndependencies = ["surely-not-installed-pkg>=1"]\n'
     )
-    async with running_dev(project) as dev:
-        pass
-    assert "surely-not-installed-pkg" in dev.output.getvalue()
+    async with running_dev(project) as dev, httpx.AsyncClient() as client:
+        (project / "src" / "entry.py").write_text(ENTRY.replace("{greeting}", "hej"))
+        await wait_for_reload(dev, client, "hej")
+    # Said once, not again on each reload.
+    assert dev.output.getvalue().count("surely-not-installed-pkg") == 1
 
 
 def test_the_hearth_dev_command_serves_on_the_given_port():

@@ -83,6 +83,7 @@ class DevServer:
         self.app = EdgeApp(self.runtime, self._resolve)
         self.app.on_shutdown.append(aclose_client)
         self.server = make_server(self.app, host, port, ws="none")  # as hearth serve's workers
+        self._warned: set[str] = set()
         self.reloaded = asyncio.Event()  # set after every reload (tests wait on it)
         if log_requests:
             self.runtime.trace_bus.subscribe(self._print_trace, cpu_time=False)
@@ -176,7 +177,10 @@ class DevServer:
         if project.config is not None:
             await self._create_namespaces(project.config.kv_namespaces)
         for warning in project.warnings:
-            self._say(f"[yellow]warning[/] {warning}")
+            # Once per session: a warning repeated on every save would drown the request log.
+            if warning not in self._warned:
+                self._warned.add(warning)
+                self._say(f"[yellow]warning[/] {warning}")
         if isinstance(result, LoadFailure):
             self._say(f"[red bold]{result.title}[/]")
             if result.detail:
