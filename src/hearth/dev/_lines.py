@@ -9,7 +9,6 @@ line appears as soon as its request is done and a burst of requests costs one `w
 from __future__ import annotations
 
 import asyncio
-import os
 from typing import IO
 
 from rich.console import Console
@@ -25,7 +24,8 @@ class LineWriter:
 
     def __init__(self, console: Console) -> None:
         self.file: IO[str] = console.file
-        self.colour = console.is_terminal and not console.no_color and "NO_COLOR" not in os.environ
+        # Rich's console already reads NO_COLOR into `no_color`.
+        self.colour = console.is_terminal and not console.no_color
         self._pending: list[str] = []
 
     def paint(self, text: str, colour: str) -> str:
@@ -34,14 +34,12 @@ class LineWriter:
         return f"\x1b[{_CODES[colour]}m{text}\x1b[0m"
 
     def write(self, line: str) -> None:
-        if not self._pending:
+        self._pending.append(line)
+        if len(self._pending) == 1:  # the first line of this loop turn: flush at its end
             try:
                 asyncio.get_running_loop().call_soon(self.flush)
             except RuntimeError:  # no loop (a test printing directly): write at once
-                self._pending.append(line)
                 self.flush()
-                return
-        self._pending.append(line)
 
     def flush(self) -> None:
         if self._pending:
