@@ -106,7 +106,9 @@ def test_routes_tokens_and_services(cli: Cli, server: Server, tmp_path: Path) ->
     assert "reader" in [t["name"] for t in json.loads(ok(cli("tokens", "list", "--json")).stdout)]
     ok(cli("tokens", "revoke", "reader"))
     gone = cli("whoami", HEARTH_TOKEN=value)
-    assert gone.error_line == "error: the token was refused: run hearth login"
+    assert (
+        gone.error_line == "error: the token in HEARTH_TOKEN was refused: fix or unset HEARTH_TOKEN"
+    )
 
     names = [s["name"] for s in json.loads(ok(cli("services", "list", "--json")).stdout)]
     assert "routed" in names

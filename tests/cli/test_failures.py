@@ -25,11 +25,25 @@ def test_network_down_names_the_url(cli: Cli) -> None:
     _failed(cli("services", "list", HEARTH_URL=url), f"cannot reach {url}: connection refused")
 
 
-def test_a_refused_token_says_to_log_in(cli: Cli) -> None:
-    _failed(cli("whoami", HEARTH_TOKEN="not-a-token"), "the token was refused: run hearth login")
+def test_a_refused_token_names_where_it_came_from(cli: Cli) -> None:
+    """A bad HEARTH_TOKEN is fixed in the environment, not by logging in again."""
+    _failed(
+        cli("whoami", HEARTH_TOKEN="not-a-token"),
+        "the token in HEARTH_TOKEN was refused: fix or unset HEARTH_TOKEN",
+    )
     _failed(
         cli("versions", "list", "--name", "x", HEARTH_TOKEN="nope"),
-        "the token was refused: run hearth login",
+        "the token in HEARTH_TOKEN was refused: fix or unset HEARTH_TOKEN",
+    )
+
+
+def test_the_workers_listener_is_not_the_api(cli: Cli, server: Server) -> None:
+    """The edge's 404 for an unknown host: say where the API is instead of a bare 404."""
+    workers = f"http://127.0.0.1:{server.port}"
+    _failed(
+        cli("whoami", HEARTH_URL=workers),
+        f"{workers} has no Hearth API (404 for /api/v1/whoami): the API is on the admin "
+        "listener that hearth serve prints (by default http://127.0.0.1:8788)",
     )
 
 
@@ -90,7 +104,7 @@ def test_project_and_login_problems(cli: Cli, tmp_path: Path, server: Server) ->
     logged_out = cli("whoami", HEARTH_URL="", HEARTH_TOKEN="")
     _failed(
         logged_out,
-        "not logged in: run hearth login --url URL (or set HEARTH_URL and HEARTH_TOKEN)",
+        "not logged in: run hearth login (or set HEARTH_URL and HEARTH_TOKEN)",
     )
 
 

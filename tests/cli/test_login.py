@@ -37,8 +37,26 @@ def test_a_refused_token_is_not_stored(server: Server, tmp_path: Path) -> None:
     env = cli_env(tmp_path / "cfg")
     run = run_cli(("login", "--url", server.url, "--token", "wrong"), cwd=tmp_path, env=env)
     assert run.returncode == 1
-    assert run.error_line == "error: the token was refused: run hearth login"
+    assert run.error_line == (
+        f"error: {server.url} refused this token: give the admin token hearth serve printed"
+    )
     assert not (tmp_path / "cfg" / "hearth" / "config.toml").exists()
+
+
+def test_login_defaults_to_the_local_admin_listener(tmp_path: Path) -> None:
+    env = cli_env(tmp_path / "cfg")
+    run = run_cli(("login", "--token", "t"), cwd=tmp_path, env=env)
+    assert run.returncode == 1
+    assert run.error_line == "error: cannot reach http://127.0.0.1:8788: connection refused"
+
+
+def test_a_refused_stored_token_says_to_log_in_again(server: Server, tmp_path: Path) -> None:
+    env = cli_env(tmp_path / "cfg")
+    file = tmp_path / "cfg" / "hearth" / "config.toml"
+    file.parent.mkdir(parents=True)
+    file.write_text(f'url = "{server.url}"\ntoken = "revoked"\n')
+    run = run_cli(("whoami",), cwd=tmp_path, env=env)
+    assert run.error_line == "error: the token was refused: run hearth login"
 
 
 def test_the_environment_overrides_the_file(server: Server, tmp_path: Path) -> None:
@@ -48,7 +66,10 @@ def test_the_environment_overrides_the_file(server: Server, tmp_path: Path) -> N
     ok = run_cli(("login", "--url", server.url, "--token", TOKEN), cwd=tmp_path, env=env)
     assert ok.returncode == 0, ok.stderr
     overridden = run_cli(("whoami",), cwd=tmp_path, env={**env, "HEARTH_TOKEN": "other"})
-    assert overridden.error_line == "error: the token was refused: run hearth login"
+    assert (
+        overridden.error_line
+        == "error: the token in HEARTH_TOKEN was refused: fix or unset HEARTH_TOKEN"
+    )
     file = tmp_path / "cfg" / "hearth" / "config.toml"
     file.write_text(f'url = "http://127.0.0.1:9"\ntoken = "{TOKEN}"\n')
     redirected = run_cli(("whoami",), cwd=tmp_path, env={**env, "HEARTH_URL": server.url})

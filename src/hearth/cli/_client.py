@@ -9,7 +9,7 @@ from urllib.parse import quote
 import httpx
 
 from ._errors import CliError
-from ._settings import load_login
+from ._settings import DEFAULT_URL, REFUSED, load_login
 
 __all__ = ["Api", "connect", "seg"]
 
@@ -22,9 +22,12 @@ def seg(value: str) -> str:
 
 
 class Api:
-    def __init__(self, url: str, token: str, *, timeout: float = 60.0) -> None:
+    def __init__(
+        self, url: str, token: str, *, timeout: float = 60.0, refused: str = REFUSED
+    ) -> None:
         self.url = url.rstrip("/")
         self.token = token
+        self.refused = refused  # the line a 401 answers with: what to do about this token
         self.http = httpx.Client(
             base_url=f"{self.url}/api/v1",
             headers={"authorization": f"Bearer {token}", "user-agent": "hearth-cli"},
@@ -45,8 +48,10 @@ class Api:
             raise CliError(f"{self.url} did not answer in time") from None
         except httpx.TransportError as error:
             raise CliError(f"cannot talk to {self.url}: {_reason(error)}") from None
+        if response.status_code == 401:
+            raise CliError(self.refused, status=401, code="unauthorized")
         if response.status_code >= 400:
-            raise _failure(response)
+            raise _failure(response, self.url)
         return response
 
     def get(self, path: str, **params: Any) -> Any:
@@ -89,7 +94,7 @@ class Api:
 
 def connect() -> Api:
     login = load_login()
-    return Api(login.url, login.token)
+    return Api(login.url, login.token, refused=login.refused)
 
 
 def _params(params: dict[str, Any]) -> dict[str, Any]:
@@ -108,16 +113,19 @@ def _reason(error: Exception) -> str:
     return text.split("] ", 1)[-1]
 
 
-def _failure(response: httpx.Response) -> CliError:
+def _failure(response: httpx.Response, url: str) -> CliError:
     try:
         error = response.json().get("error", {})
     except (ValueError, AttributeError):
         error = {}
     message = error.get("message") if isinstance(error, dict) else None
     status = response.status_code
-    if status == 401:
+    if status == 404 and message is None:
+        # Not the API's JSON error: most likely the workers listener (the edge's 404).
         return CliError(
-            "the token was refused: run hearth login", status=status, code="unauthorized"
+            f"{url} has no Hearth API (404 for {response.url.path}): the API is on the admin "
+            f"listener that hearth serve prints (by default {DEFAULT_URL})",
+            status=status,
         )
     return CliError(
         message or f"{status} {response.reason_phrase} from {response.url}",

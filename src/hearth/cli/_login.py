@@ -10,13 +10,15 @@ from ._client import Api, connect
 from ._errors import CliError
 from ._output import Json, err, out, show
 from ._prompts import read_secret
-from ._settings import Login, save_login
+from ._settings import DEFAULT_URL, Login, save_login
 
 __all__ = ["login", "whoami"]
 
 
 def login(
-    url: Annotated[str, typer.Option(help="The Hearth API, e.g. http://127.0.0.1:8788.")],
+    url: Annotated[
+        str, typer.Option(help="The Hearth API: the admin listener hearth serve prints.")
+    ] = DEFAULT_URL,
     token: Annotated[
         str | None,
         typer.Option(help="An API token (default: a hidden prompt, or stdin when piped)."),
@@ -27,7 +29,8 @@ def login(
         raise CliError(f"--url {url!r}: give http://HOST:PORT or https://HOST")
     value = token or read_secret("API token")
     candidate = Login(url.rstrip("/"), value)
-    me = Api(candidate.url, candidate.token).get("/whoami")
+    refused = f"{candidate.url} refused this token: give the admin token hearth serve printed"
+    me = Api(candidate.url, candidate.token, refused=refused).get("/whoami")
     path = save_login(candidate)
     out.print(f"Logged in to {candidate.url} as token {me['token']!r} of account {me['account']!r}")
     err.print(f"Saved to {path}")

@@ -7,6 +7,8 @@ from typing import Annotated
 
 import typer
 
+from ._errors import CliError
+
 
 def _address(value: str, default_host: str) -> tuple[str, int]:
     host, sep, port = value.rpartition(":")
@@ -49,6 +51,13 @@ def serve(
         int | None,
         typer.Option(help="With --tls-cert: listen for HTTP on this port, redirect to HTTPS."),
     ] = None,
+    new_admin_token: Annotated[
+        bool, typer.Option(help="Issue another admin token for --account and print it once.")
+    ] = False,
+    log_format: Annotated[
+        str,
+        typer.Option(help="Platform logs on stderr: human (a terminal), json, or auto."),
+    ] = "auto",
     public_url: Annotated[
         str | None,
         typer.Option(
@@ -59,12 +68,19 @@ def serve(
     """Run the platform: workers listener, API and dashboard, on one machine.
 
     The first start creates the account and prints its admin token once
-    (set HEARTH_BOOTSTRAP_TOKEN to choose it, for automation).
+    (set HEARTH_BOOTSTRAP_TOKEN, at least 32 characters, to choose it, for automation);
+    --new-admin-token issues another one when it is lost.
     """
     from ..edge._server import run
-    from ..server import Settings
+    from ..server import LOG_FORMATS, Settings, Tls, bootstrap_token
     from ..server import serve as serve_node
-    from ..server._serve import Tls
+
+    if log_format not in LOG_FORMATS:
+        raise typer.BadParameter(f"--log-format {log_format!r}: one of {', '.join(LOG_FORMATS)}")
+    try:
+        bootstrap_token()  # before anything is created
+    except ValueError as error:
+        raise CliError(str(error)) from None
 
     if (tls_cert is None) != (tls_key is None):
         raise typer.BadParameter("--tls-cert and --tls-key go together")
@@ -86,5 +102,6 @@ def serve(
         admin_listen=_address(admin_listen, "127.0.0.1"),
         domain=domain,
         account=account,
+        new_admin_token=new_admin_token,
     )
-    run(serve_node(settings, demo=demo, tls=tls, public_url=public_url))
+    run(serve_node(settings, demo=demo, tls=tls, public_url=public_url, log_format=log_format))

@@ -3,21 +3,27 @@ config file `hearth login` writes (`$XDG_CONFIG_HOME/hearth/config.toml`, mode 0
 
 from __future__ import annotations
 
-import json
 import os
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+import tomli_w
+
 from ._errors import CliError
 
-__all__ = ["Login", "config_file", "load_login", "save_login"]
+__all__ = ["DEFAULT_URL", "REFUSED", "Login", "config_file", "load_login", "save_login"]
+
+DEFAULT_URL = "http://127.0.0.1:8788"  # `hearth serve`'s admin listener
+REFUSED = "the token was refused: run hearth login"
 
 
 @dataclass(frozen=True, slots=True)
 class Login:
     url: str
     token: str
+    # Where the token came from, for the one line that says what to do when it is refused.
+    refused: str = REFUSED
 
 
 def config_file() -> Path:
@@ -41,19 +47,19 @@ def load_login() -> Login:
     environment and the token from the file is a valid mix)."""
     stored = _read_file()
     url = os.environ.get("HEARTH_URL") or stored.get("url")
-    token = os.environ.get("HEARTH_TOKEN") or stored.get("token")
+    token = os.environ.get("HEARTH_TOKEN")
+    refused = "the token in HEARTH_TOKEN was refused: fix or unset HEARTH_TOKEN"
+    if not token:
+        token, refused = stored.get("token"), REFUSED
     if not url or not token:
-        raise CliError(
-            "not logged in: run hearth login --url URL (or set HEARTH_URL and HEARTH_TOKEN)"
-        )
-    return Login(url.rstrip("/"), token)
+        raise CliError("not logged in: run hearth login (or set HEARTH_URL and HEARTH_TOKEN)")
+    return Login(url.rstrip("/"), token, refused)
 
 
 def save_login(login: Login) -> Path:
     path = config_file()
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    # JSON strings are valid TOML basic strings for everything a URL or token holds.
-    text = f"url = {json.dumps(login.url)}\ntoken = {json.dumps(login.token)}\n"
+    text = tomli_w.dumps({"url": login.url, "token": login.token})
     # Created 0600 from the start: the token is never readable by others, not even briefly.
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as file:

@@ -1,7 +1,7 @@
 """The control plane: accounts, services, environments, versions, deployments, promotion,
 routes and the change-event bus. See `ControlPlane`."""
 
-from ._accounts import SCOPES, Account, NewToken, Principal, Token
+from ._accounts import MIN_TOKEN_LENGTH, SCOPES, Account, NewToken, Principal, Token
 from ._context import Page, ValidateVersion
 from ._deployments import Deployment, DeploymentVersion
 from ._environments import Environment
@@ -43,6 +43,7 @@ from ._triggers import CronTrigger, environment_crons, snapshot_triggers
 from ._versioning import Version, VersionDraft
 
 __all__ = [
+    "MIN_TOKEN_LENGTH",
     "PRODUCTION",
     "SCOPES",
     "Account",

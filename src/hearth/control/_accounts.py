@@ -20,11 +20,20 @@ from ._errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized
 from ._events import AccountCreated, TokenRevoked
 from ._validation import check_name, check_token_name
 
-__all__ = ["SCOPES", "Account", "Accounts", "NewToken", "Principal", "Token", "require_write"]
+__all__ = [
+    "MIN_TOKEN_LENGTH",
+    "SCOPES",
+    "Account",
+    "Accounts",
+    "NewToken",
+    "Principal",
+    "Token",
+    "require_write",
+]
 
 SCOPES = ("admin", "read")
 _PREFIX = "hearth_"  # lets secret scanners and people recognise a leaked token
-_MIN_TOKEN_LENGTH = 32
+MIN_TOKEN_LENGTH = 32
 
 
 @dataclass(slots=True)
@@ -121,11 +130,16 @@ class Accounts:
         """A token for `account` without a principal (first start). `value` sets the token
         itself (`HEARTH_BOOTSTRAP_TOKEN`); otherwise a random one is made."""
         target = await self.get(account)
-        if value is not None and (not isinstance(value, str) or len(value) < _MIN_TOKEN_LENGTH):
+        if value is not None and (not isinstance(value, str) or len(value) < MIN_TOKEN_LENGTH):
             raise Invalid(
-                f"a token must be at least {_MIN_TOKEN_LENGTH} characters", code="invalid_token"
+                f"a token must be at least {MIN_TOKEN_LENGTH} characters", code="invalid_token"
             )
         return await self._insert(target.id, name, scope, value)
+
+    async def tokens_of(self, account: str) -> list[Token]:
+        """The account's tokens (names and scopes, never values), without a principal."""
+        target = await self.get(account)
+        return await self._tokens(target.id)
 
     # -- operations of a principal ------------------------------------------------------------
 
@@ -147,7 +161,10 @@ class Accounts:
         return await self._insert(principal.account.id, name, scope, None)
 
     async def list_tokens(self, principal: Principal) -> list[Token]:
-        query = sa.select(tokens).where(tokens.c.account_id == principal.account.id)
+        return await self._tokens(principal.account.id)
+
+    async def _tokens(self, account_id: str) -> list[Token]:
+        query = sa.select(tokens).where(tokens.c.account_id == account_id)
         async with self._ctx.store.read() as conn:
             rows = await conn.execute(query.order_by(tokens.c.name))
         return [Token(r.id, r.name, r.scope, r.created_at) for r in rows]

@@ -1,6 +1,17 @@
 """`hearth serve`: the platform on one machine (store, control plane, runtime, edge, API)."""
 
-from ._node import BOOTSTRAP_TOKEN_ENV, Bootstrap, Node, Settings
-from ._serve import serve
+from ._logging import LOG_FORMATS, LogFormat
+from ._node import BOOTSTRAP_TOKEN_ENV, Bootstrap, Node, Settings, bootstrap_token
+from ._serve import Tls, serve
 
-__all__ = ["BOOTSTRAP_TOKEN_ENV", "Bootstrap", "Node", "Settings", "serve"]
+__all__ = [
+    "BOOTSTRAP_TOKEN_ENV",
+    "LOG_FORMATS",
+    "Bootstrap",
+    "LogFormat",
+    "Node",
+    "Settings",
+    "Tls",
+    "bootstrap_token",
+    "serve",
+]

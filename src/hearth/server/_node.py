@@ -9,12 +9,14 @@ from __future__ import annotations
 import logging
 import os
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from ..bindings.durable_objects import DurableObjectManager, current_version
 from ..bindings.kv import KVStore, open_kv_store
 from ..control import (
+    MIN_TOKEN_LENGTH,
     ControlError,
     ControlPlane,
     CustomDomainChanged,
@@ -48,6 +50,18 @@ log = logging.getLogger("hearth.server")
 BOOTSTRAP_TOKEN_ENV = "HEARTH_BOOTSTRAP_TOKEN"
 
 
+def bootstrap_token() -> str | None:
+    """The first admin token's value chosen by `HEARTH_BOOTSTRAP_TOKEN`, checked before
+    anything is written: a bad one must not leave an account that no token opens."""
+    value = os.environ.get(BOOTSTRAP_TOKEN_ENV) or None
+    if value is not None and len(value) < MIN_TOKEN_LENGTH:
+        raise ValueError(
+            f"{BOOTSTRAP_TOKEN_ENV} must be at least {MIN_TOKEN_LENGTH} characters "
+            f"(it has {len(value)})"
+        )
+    return value
+
+
 @dataclass(slots=True)
 class Settings:
     data_dir: Path = Path(".hearth-data")
@@ -56,6 +70,7 @@ class Settings:
     admin_listen: tuple[str, int] = ("127.0.0.1", 8788)
     domain: str = "localhost"
     account: str = "main"
+    new_admin_token: bool = False  # issue another admin token at start (a lost one)
     extra: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -87,6 +102,7 @@ class Node:
 
     async def start(self) -> Bootstrap:
         settings = self.settings
+        token_value = bootstrap_token()
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         self.store = store = await open_store(settings.database, settings.data_dir)
         self.kv = await open_kv_store(settings.database, settings.data_dir)
@@ -113,7 +129,7 @@ class Node:
         self.bus.subscribe(self._apply)
         await self.crons.start()
         self.durable_objects.start()  # alarms fire once the edge's versions are loaded
-        return await self._bootstrap()
+        return await self._bootstrap(token_value)
 
     async def stop(self) -> None:
         await self.crons.stop()
@@ -143,18 +159,25 @@ class Node:
             return f"service {service!r} has no environment {environment or 'production'!r}"
         return f"no service {service!r} in this account"
 
-    async def _bootstrap(self) -> Bootstrap:
-        """First start: the account and its first admin token (`HEARTH_BOOTSTRAP_TOKEN`)."""
+    async def _bootstrap(self, value: str | None) -> Bootstrap:
+        """First start: the account and its first admin token (`value`, else a random one).
+        An account left without any token (a start that died half-way) gets one again, and
+        `new_admin_token` issues another one: the only way back in for a lost admin token."""
         assert self.plane is not None
-        name = self.settings.account
+        accounts, name = self.plane.accounts, self.settings.account
         try:
-            await self.plane.accounts.get(name)
+            await accounts.get(name)
         except ControlError:
-            await self.plane.accounts.create(name)
-            value = os.environ.get(BOOTSTRAP_TOKEN_ENV) or None
-            token = await self.plane.accounts.issue_token(name, "bootstrap", "admin", value=value)
-            return Bootstrap(name, token.value)
-        return Bootstrap(name, None)
+            await accounts.create(name)
+        if await accounts.tokens_of(name):
+            if not self.settings.new_admin_token:
+                return Bootstrap(name, None)
+            token_name, value = "admin-" + datetime.now(UTC).strftime("%Y%m%d-%H%M%S"), None
+        else:
+            token_name = "bootstrap"
+        token = await accounts.issue_token(name, token_name, "admin", value=value)
+        log.info("admin token issued", extra={"account": name, "token": token_name})
+        return Bootstrap(name, token.value)
 
     async def _apply(self, event: Event) -> None:
         """Bring the edge up to date with one committed change (awaited by the mutation)."""

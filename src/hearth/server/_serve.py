@@ -13,7 +13,7 @@ from pathlib import Path
 from ..edge._live import environment_hostname
 from ..edge._server import https_redirect, make_server
 from ._demo import deploy_demo
-from ._logging import configure_logging
+from ._logging import LogFormat, configure_logging
 from ._node import Node, Settings
 
 log = logging.getLogger("hearth.server")
@@ -53,6 +53,7 @@ async def serve(
     install_signal_handlers: bool = True,
     tls: Tls | None = None,
     public_url: str | None = None,
+    log_format: LogFormat = "auto",
 ) -> None:
     """`public_url` (e.g. `https://example.com` behind a TLS proxy) is the scheme and port
     of the environment and version URLs the API shows; by default the workers listener's."""
@@ -60,7 +61,7 @@ async def serve(
 
     if tls is not None:
         tls.check()  # before anything starts: a bad pair is a clear error, not a traceback
-    configure_logging()
+    configure_logging(log_format)
     node = Node(settings)
     bootstrap = await node.start()
     log.info(
@@ -108,8 +109,22 @@ async def serve(
                 f"{scheme}://{hostname}:{settings.listen[1]}/"
             )
     if bootstrap.token:
-        announce(f"  account {bootstrap.account}, admin token (shown once): {bootstrap.token}")
+        _announce_token(announce, bootstrap.account, bootstrap.token, admin_host, admin_port)
     try:
         await asyncio.gather(*(server.serve() for server in servers))
     finally:
         await node.stop()
+
+
+def _announce_token(
+    announce: Callable[[str], None], account: str, token: str, host: str, port: int
+) -> None:
+    """Apart from the logs (stdout, they go to stderr), with what to do with it: it is shown
+    once, as only its hash is stored."""
+    announce("")
+    announce(f"  admin token of account {account} (shown once; keep it):")
+    announce(f"    {token}")
+    url = "" if (host, port) == ("127.0.0.1", 8788) else f" --url http://{host}:{port}"
+    announce(f"  sign in with: hearth login{url} --token {token}")
+    announce("  lost it? restart with `hearth serve --new-admin-token` for another")
+    announce("")
