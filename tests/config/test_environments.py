@@ -116,12 +116,19 @@ def test_route_and_routes_are_one_setting(project: Project) -> None:
     assert load_config(root, "staging").routes == [Route("staging.example.com/*")]
 
 
-def test_an_unknown_environment_is_an_error_listing_the_known_ones(shop) -> None:
-    with pytest.raises(ConfigError) as caught:
-        load_config(shop, "prod")
-    assert str(caught.value) == (
-        'wrangler.toml: no environment "prod" in this configuration (known: staging, dev)'
-    )
+def test_an_environment_without_a_block_is_the_top_level_with_a_warning(shop) -> None:
+    """The server's environments are the truth (`hearth env create qa --from staging` makes
+    one no block describes); the warning names the blocks, in case of a typo."""
+    config = load_config(shop, "prod")
+    assert config.env == "prod" and config.name == "shop"
+    assert config.warnings == [
+        "wrangler.toml: no [env.prod] block (blocks: staging, dev); using the top-level configuration"
+    ]
+
+
+def test_production_without_a_block_is_the_top_level_without_a_word(shop) -> None:
+    config = load_config(shop, "production")
+    assert config.env == "production" and config.warnings == []
 
 
 def test_without_any_env_blocks_an_environment_uses_the_top_level(project: Project) -> None:

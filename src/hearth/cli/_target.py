@@ -68,7 +68,9 @@ def resolve(name: str | None, env: str | None, config: Path = Path(".")) -> Targ
             f"which service? pass --name SERVICE or run this in a project directory "
             f"(no wrangler config in {config.resolve()})"
         ) from None
-    project = load_project(config, env)
-    if project.legacy_env:
-        return Target(project.name, "production")
+    # The name is the top level's: `--env` needs no [env.X] block, as the server's
+    # environments are the truth. Only legacy_env derives the service from the environment.
+    project = load_project(config, None)
+    if project.legacy_env and env:
+        return Target(load_project(config, env).name, "production")
     return Target(project.name, env or "production")

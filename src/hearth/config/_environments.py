@@ -87,13 +87,14 @@ def select(src: Source, env: str | None) -> Scope:
         return Scope(None, top, top, ())
     blocks = environments(src)
     if env not in blocks:
-        if blocks:
-            known = ", ".join(blocks)
-            raise src.error((), f'no environment "{env}" in this configuration (known: {known})')
-        # wrangler's special case: without any [env.*] blocks, `--env x` is only a warning
-        # and the top-level configuration, bindings included, is used as environment x.
-        src.warn((), f'no [env.{env}] block; using the top-level configuration for "{env}"')
+        # The server's environments are the truth (production, and any made with `hearth env
+        # create`); a block only overrides the top level for its environment, so one without
+        # a block is described by the top level, bindings included (wrangler's rule without
+        # any blocks). Production is the top level's own environment: no word about it.
         _check_env_name(src, env, ("env", env))
+        if env != "production":
+            known = f" (blocks: {', '.join(blocks)})" if blocks else ""
+            src.warn((), f'no [env.{env}] block{known}; using the top-level configuration')
         return Scope(env, top, top, ())
     path: KeyPath = ("env", env)
     _check_env_name(src, env, path)
