@@ -136,9 +136,15 @@ async def test_secrets(api: Api) -> None:
     assert removed.status_code == 200
     assert removed.json()["deployment"] is None
     assert removed.json()["version"]["secrets"] == ["B"]
-    # v4 is not deployed: a deploying change would ship it unasked, so it is refused.
-    error = error_of(await api.admin.put(f"{PROD}/secrets/C", json={"text": "x"}), 409)
-    assert error["code"] == "latest_not_deployed"
+    # v4 is not deployed: a deploying change builds on v3, what production serves.
+    assert [s["name"] for s in (await api.admin.get(f"{PROD}/secrets")).json()["items"]] == [
+        "A",
+        "B",
+    ]
+    put = await api.admin.put(f"{PROD}/secrets/C", json={"text": "x"})
+    assert put.status_code == 200, put.text
+    assert put.json()["version"]["number"] == 5
+    assert put.json()["version"]["secrets"] == ["A", "B", "C"]
     error = error_of(
         await api.admin.delete(f"{PROD}/secrets/NOPE", params={"deploy": "false"}), 404
     )

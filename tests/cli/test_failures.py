@@ -3,6 +3,7 @@ the token is refused, the object does not exist, the input is invalid."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from hearth.edge._server import free_port
@@ -108,19 +109,24 @@ def test_project_and_login_problems(cli: Cli, tmp_path: Path, server: Server) ->
     )
 
 
-def test_secret_change_when_the_latest_version_is_not_deployed(cli: Cli, tmp_path: Path) -> None:
-    """After a rollback the latest version is not serving: deploying a change to it would ship
-    code nobody deployed. The message says how to go on, and --no-deploy does."""
+def test_secret_change_after_a_rollback_changes_what_is_served(
+    cli: Cli, tmp_path: Path, server: Server
+) -> None:
+    """After a rollback the latest version is not serving: the change builds on the
+    rolled-back version (v1), and secret list shows what is served."""
     ok(cli("init", "rolled"))
     project = tmp_path / "rolled"
     ok(cli("deploy", cwd=project))
+    entry = project / "src" / "entry.py"
+    entry.write_text(entry.read_text().replace("{self.env.GREETING}", "Changed"))
     ok(cli("deploy", cwd=project))
     ok(cli("rollback", cwd=project))
-    run = cli("secret", "put", "TOKEN", cwd=project, input="x")
-    assert run.returncode == 1
-    assert run.error_line.endswith("deploy it first, or pass --no-deploy")
-    made = ok(cli("secret", "put", "TOKEN", "--no-deploy", cwd=project, input="x"))
-    assert "version 3 made, not deployed" in made.stdout
+    made = ok(cli("secret", "put", "TOKEN", cwd=project, input="x"))
+    assert "version 3 deployed" in made.stdout
+    assert "Changed" not in server.fetch("rolled.main.localhost").text
+    ok(cli("secret", "put", "OTHER", "--no-deploy", cwd=project, input="x"))
+    listed = ok(cli("secret", "list", "--json", cwd=project)).stdout
+    assert [s["name"] for s in json.loads(listed)] == ["TOKEN"]
 
 
 def test_tail_failures(cli: Cli) -> None:

@@ -81,20 +81,35 @@ async def test_the_secrets_digest_is_keyed_not_a_plain_hash(
     assert one.secrets_digest != hashlib.sha256(plain).hexdigest()
 
 
-async def test_a_secret_change_is_refused_while_the_latest_version_is_not_deployed(
+async def test_a_secret_change_applies_to_the_version_served_not_the_latest(
     plane: ControlPlane, admin: Principal, upload
 ) -> None:
-    await upload(deploy=True)
-    await upload()  # uploaded, not deployed: deploying it with the secret would ship it
+    """As on Cloudflare, a secret change deploys a new version from the current deployment:
+    an uploaded, undeployed v2 (different vars) is neither shipped nor changed."""
+    await upload(deploy=True, vars={"CODE": "served"})
+    await upload(vars={"CODE": "uploaded"})
+    version = await plane.secrets.put(admin, "api", "production", "TOKEN", "t")
+    assert version.number == 3 and version.vars == {"CODE": "served"}
+    current = await plane.deployments.current(admin, "api", "production")
+    assert current is not None and current.versions[0].number == 3
+    assert await plane.secrets.list(admin, "api", "production") == ["TOKEN"]
+    undeployed = await plane.secrets.put(admin, "api", "production", "B", "t", deploy=False)
+    assert undeployed.number == 4 and undeployed.vars == {"CODE": "served"}
+    # `secret list` says what is served, not what the undeployed v4 holds.
+    assert await plane.secrets.list(admin, "api", "production") == ["TOKEN"]
+
+
+async def test_a_secret_change_is_refused_while_nothing_is_deployed(
+    plane: ControlPlane, admin: Principal, upload
+) -> None:
+    await upload()  # uploaded, never deployed: deploying it with the secret would ship it
     before = await row_counts(plane.store)
     with pytest.raises(Conflict) as caught:
         await plane.secrets.put(admin, "api", "production", "TOKEN", "t")
-    assert caught.value.code == "latest_not_deployed"
+    assert caught.value.code == "nothing_deployed"
     assert await row_counts(plane.store) == before
     version = await plane.secrets.put(admin, "api", "production", "TOKEN", "t", deploy=False)
-    assert version.number == 3
-    current = await plane.deployments.current(admin, "api", "production")
-    assert current is not None and current.versions[0].number == 1
+    assert version.number == 2
 
 
 async def test_an_environment_without_a_version_has_no_secrets_to_change(

@@ -1,9 +1,8 @@
 """Secrets, vars and bindings of an environment.
 
-Each change makes a new version from the environment's latest one and, like `wrangler secret
-put`, deploys it at once; `?deploy=false` only makes the version (`wrangler versions secret
-put`). The control plane refuses to deploy when the latest version is not the one serving
-(that would ship code nobody deployed). Reads show the latest version's settings; secret
+Each change makes a new version from the one the environment serves at 100 % and, like
+`wrangler secret put`, deploys it at once; `?deploy=false` only makes the version, from the
+latest one (`wrangler versions secret put`). Reads show what the environment serves; secret
 values are write-only.
 """
 
@@ -14,9 +13,8 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Body, Query
 from pydantic import Field
 
-from ..control import Principal
 from ._auth import Caller, Writer
-from ._context import ApiContext, Ctx, Out, Page, Paging, Strict, paginate
+from ._context import Ctx, Out, Page, Paging, Strict, paginate
 from ._errors import ERROR_RESPONSES
 from ._versions import ChangeOut, change_out
 
@@ -59,15 +57,6 @@ class BindingsIn(Strict):
 
 class BindingsOut(Out):
     bindings: list[dict[str, Any]]
-
-
-async def _latest_settings(
-    ctx: ApiContext, principal: Principal, service: str, environment: str
-) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    page = await ctx.plane.versions.list(principal, service, environment, page=1, per_page=1)
-    if not page.items:
-        return {}, []
-    return page.items[0].vars, page.items[0].bindings
 
 
 # -- secrets ----------------------------------------------------------------------------------
@@ -132,8 +121,8 @@ async def update_secrets(
 
 @router.get(_ENV + "/vars")
 async def get_vars(ctx: Ctx, principal: Caller, service: str, environment: str) -> VarsOut:
-    """The latest version's vars."""
-    vars, _ = await _latest_settings(ctx, principal, service, environment)
+    """The vars of what the environment serves."""
+    vars, _ = await ctx.plane.settings.served(principal, service, environment)
     return VarsOut(vars=vars)
 
 
@@ -158,8 +147,8 @@ async def put_vars(
 
 @router.get(_ENV + "/bindings")
 async def get_bindings(ctx: Ctx, principal: Caller, service: str, environment: str) -> BindingsOut:
-    """The latest version's binding specs (vars and secrets are listed on their own)."""
-    _, bindings = await _latest_settings(ctx, principal, service, environment)
+    """The binding specs of what the environment serves (vars and secrets on their own)."""
+    _, bindings = await ctx.plane.settings.served(principal, service, environment)
     return BindingsOut(bindings=bindings)
 
 

@@ -36,9 +36,9 @@ def _change(method: str, path: str, body: Any, deploy: bool) -> dict[str, Any]:
     try:
         return connect().request(method, path, json=body, params={"deploy": deploy}).json()
     except CliError as error:
-        if error.code == "latest_not_deployed":
+        if error.code == "nothing_deployed":
             raise CliError(
-                str(error).replace("make the change with deploy=False", "pass --no-deploy")
+                str(error).replace("make the change without deploying it", "pass --no-deploy")
             ) from None
         raise
 

@@ -94,7 +94,7 @@ def select(src: Source, env: str | None) -> Scope:
         _check_env_name(src, env, ("env", env))
         if env != "production":
             known = f" (blocks: {', '.join(blocks)})" if blocks else ""
-            src.warn((), f'no [env.{env}] block{known}; using the top-level configuration')
+            src.warn((), f"no [env.{env}] block{known}; using the top-level configuration")
         return Scope(env, top, top, ())
     path: KeyPath = ("env", env)
     _check_env_name(src, env, path)

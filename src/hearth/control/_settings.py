@@ -1,9 +1,9 @@
 """Secrets, vars and bindings of an environment: each change is a new version, deployed.
 
-Like `wrangler secret put`, a change builds on the environment's latest version and deploys
-the result at once. If the latest version is not the one serving 100 % of the traffic,
-deploying it would ship code nobody deployed, so the change is refused unless `deploy=False`
-(which only makes the version, like `wrangler versions secret put`).
+A change applies to what the environment serves: it builds on the version serving 100 % of
+the traffic and deploys the result at once (a secret change after a rollback changes the
+rolled-back code, never the newer version nobody serves). `deploy=False` only makes the
+version, from the latest one (`wrangler versions secret put`). Reads show what is served.
 """
 
 from __future__ import annotations
@@ -11,6 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+import sqlalchemy as sa
+
+from ..store._tables import versions
 from ._accounts import Principal, require_write
 from ._context import Context, find_environment
 from ._deployments import load_deployments
@@ -30,6 +33,7 @@ from ._versioning import (
     Version,
     content_of,
     create_version,
+    current_version,
     latest_version,
 )
 
@@ -101,10 +105,8 @@ class Secrets:
         )
 
     async def list(self, principal: Principal, service: str, environment: str) -> list[str]:
-        """Names of the secrets of the latest version (values are write-only)."""
-        async with self._ctx.store.read() as conn:
-            ref = await find_environment(conn, principal.account.id, service, environment)
-            row = await latest_version(conn, ref.environment_id)
+        """Names of the secrets the environment serves (values are write-only)."""
+        row = await served(self._ctx, principal, service, environment)
         return list(row.secret_names) if row is not None else []
 
 
@@ -113,6 +115,13 @@ class Settings:
 
     def __init__(self, ctx: Context) -> None:
         self._ctx = ctx
+
+    async def served(
+        self, principal: Principal, service: str, environment: str
+    ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+        """The vars and binding specs of what the environment serves."""
+        row = await served(self._ctx, principal, service, environment)
+        return (dict(row.vars), list(row.bindings)) if row is not None else ({}, [])
 
     async def set_vars(
         self,
@@ -173,34 +182,50 @@ async def derive(
     *,
     deploy: bool,
 ) -> Version:
-    """A new version: the latest one with `apply`'s change, deployed unless `deploy=False`."""
+    """A new version: the one serving 100 % with `apply`'s change, deployed; with
+    `deploy=False`, the latest version with the change, not deployed."""
     async with ctx.store.read() as conn:
         ref = await find_environment(conn, principal.account.id, service, environment)
-        base = await latest_version(conn, ref.environment_id)
-        if base is None:
+        latest = await latest_version(conn, ref.environment_id)
+        if latest is None:
             raise Conflict(
                 f"environment {environment!r} has no version yet: upload code first",
                 code="no_version",
             )
-        if deploy:
-            current = await load_deployments(conn, ref.environment_id, limit=1)
-            if not current or current[0].single_version != base.id:
-                raise Conflict(
-                    f"the latest version (v{base.number}) of {environment!r} is not the one "
-                    "deployed at 100 %: deploy it first, or make the change with deploy=False",
-                    code="latest_not_deployed",
-                )
-        content = await content_of(ctx, conn, base)
+        source = await current_version(conn, ref) if deploy else latest
+        if source is None:
+            raise Conflict(
+                f"nothing is deployed to {environment!r} yet: deploy a version first, or make "
+                "the change without deploying it",
+                code="nothing_deployed",
+            )
+        content = await content_of(ctx, conn, source)
     apply(content)
-    # The deployment is checked again as the version is written: a rollback made while this
+    # Written only if no version or deployment landed meanwhile: a rollback made while this
     # change was validated must not be undone by it.
     version, _ = await create_version(
         ctx,
         ref,
-        base,
+        latest,
         content,
         meta,
         deploy=meta.triggered_by if deploy else None,
-        deployed=base.id if deploy else None,
+        deployed=source.id if deploy else None,
     )
     return version
+
+
+async def served(
+    ctx: Context, principal: Principal, service: str, environment: str
+) -> sa.Row[Any] | None:
+    """The version the environment serves: the one with the largest share of the current
+    deployment (the older on a tie, as a gradual rollout starts from it); the latest when
+    nothing is deployed yet, None when there is no version."""
+    async with ctx.store.read() as conn:
+        ref = await find_environment(conn, principal.account.id, service, environment)
+        current = await load_deployments(conn, ref.environment_id, limit=1)
+        if not current:
+            return await latest_version(conn, ref.environment_id)
+        share = max(current[0].versions, key=lambda v: (v.percentage, -v.number))
+        query = sa.select(versions).where(versions.c.id == share.version_id)
+        return (await conn.execute(query)).one()
