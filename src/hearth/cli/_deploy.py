@@ -12,10 +12,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.progress import BarColumn, DownloadColumn, Progress, TransferSpeedColumn
+from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TransferSpeedColumn
 
 from ._bundle import Bundle, collect, git_commit
 from ._client import Api, connect, seg
+from ._errors import CliError
 from ._output import err, out
 from ._routes import sync_routes
 from ._target import ConfigPath, Env, Target, load_project
@@ -74,6 +75,7 @@ def _ship(
         )
     target = Target(project.name, "production" if project.legacy_env or not env else env)
     bundle = collect(project.root, project.main)
+    _check_size(bundle)
     metadata: dict[str, Any] = {
         "main_module": bundle.main_module,
         "compatibility_date": project.compatibility_date,
@@ -89,6 +91,7 @@ def _ship(
         _describe(target, bundle, metadata)
         return
     api = connect()
+    _check_namespaces(api, project)  # before anything is created: a typo leaves nothing behind
     _ensure(
         api, target, private=target.environment == "production" and project.workers_dev is False
     )
@@ -125,6 +128,35 @@ def _describe(target: Target, bundle: Bundle, metadata: dict[str, Any]) -> None:
     out.print(f"  total: {len(bundle.files)} files, {bundle.size} bytes")
     shown = {k: v for k, v in metadata.items() if k not in ("main_module", "deploy")}
     out.print(json.dumps(shown, indent=2))
+
+
+def _check_size(bundle: Bundle) -> None:
+    """The server's limit, checked before a large bundle is sent only to be refused."""
+    from ..store import MAX_BUNDLE_BYTES
+
+    if bundle.size > MAX_BUNDLE_BYTES:
+        raise CliError(
+            f"the bundle is {_mib(bundle.size)} ({len(bundle.files)} files under "
+            f"{bundle.root}); the limit is {_mib(MAX_BUNDLE_BYTES)}"
+        )
+
+
+def _mib(size: int) -> str:
+    return f"{size / 2**20:.1f} MiB"
+
+
+def _check_namespaces(api: Api, project: WorkerConfig) -> None:
+    known = None
+    for kv in project.kv_namespaces:
+        if kv.id is None:
+            continue  # provisioned by title (_namespace_by_title)
+        known = known if known is not None else {n["id"] for n in api.items("/kv/namespaces")}
+        if kv.id not in known:
+            raise CliError(
+                f"kv_namespaces binding {kv.binding!r}: no KV namespace {kv.id!r} in this "
+                f"account (create one with: hearth kv namespace create {kv.binding}, then put "
+                "its id in the config, or leave id out to have it made)"
+            )
 
 
 def _ensure(api: Api, target: Target, *, private: bool) -> None:
@@ -216,7 +248,7 @@ def _send(api: Api, target: Target, bundle: Bundle, metadata: dict[str, Any]) ->
 
 def _with_progress(body: bytes) -> Iterator[bytes]:
     columns = (
-        "[progress.description]{task.description}",
+        TextColumn("{task.description}"),  # markup is off on the stderr console
         BarColumn(),
         DownloadColumn(),
         TransferSpeedColumn(),

@@ -10,6 +10,8 @@ def format_location(file: Path, line: int | None, key: str | None, message: str)
 
     Warnings use the same shape so that a CLI can print both the same way.
     """
+    if not file.name or file.is_dir():  # about a folder: the message names it itself
+        return message
     where = file.name if line is None else f"{file.name}:{line}"
     return f"{where}: {key}: {message}" if key else f"{where}: {message}"
 

@@ -47,7 +47,11 @@ def find_config(path: Path) -> Path:
     for name in CONFIG_FILES:
         if (path / name).is_file():
             return path / name
-    raise ConfigError(path, f"no {', '.join(CONFIG_FILES[:-1])} or {CONFIG_FILES[-1]} here")
+    raise ConfigError(
+        path,
+        f"no {', '.join(CONFIG_FILES[:-1])} or {CONFIG_FILES[-1]} in {path.resolve()} "
+        "(hearth init NAME makes a project)",
+    )
 
 
 def list_environments(path: Path) -> list[str]:

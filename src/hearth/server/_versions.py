@@ -14,8 +14,8 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from ..bindings import check_bindings
-from ..control import EnvironmentView, VersionDraft, VersionView
+from ..bindings import BindingError, check_bindings
+from ..control import EnvironmentView, Invalid, VersionDraft, VersionView
 from ..runtime import BindingSpec, Runtime, VersionSpec
 from ..store import Store
 from ..store._bundles import manifest_of
@@ -115,7 +115,10 @@ class VersionLoader:
             compatibility_flags=tuple(draft.compatibility_flags),
             bindings=binding_specs(draft.vars, draft.secrets, draft.bindings),
         )
-        await check_bindings(spec, self.platform)
+        try:
+            await check_bindings(spec, self.platform)
+        except BindingError as error:  # a target that does not exist: the input, not the code
+            raise Invalid(str(error), code="invalid_binding") from None
         try:
             return await self.runtime.load(spec)
         finally:

@@ -1,12 +1,13 @@
 """The store: the control database (SQLite or PostgreSQL), code bundles and encrypted secrets."""
 
-from ._bundles import Bundle, check_bundle, insert_bundle, load_bundle
+from ._bundles import MAX_BUNDLE_BYTES, Bundle, check_bundle, insert_bundle, load_bundle
 from ._engine import Store, open_store
 from ._secrets import KEY_FILE_ENV, SecretBox, insert_secret_set, load_secret_set
 from ._tables import metadata
 
 __all__ = [
     "KEY_FILE_ENV",
+    "MAX_BUNDLE_BYTES",
     "Bundle",
     "SecretBox",
     "Store",

@@ -68,4 +68,8 @@ async def test_a_namespace_the_account_does_not_own_is_rejected(
         await deploy(
             platform, "counter", COUNTER, vars={"WHERE": "x"}, bindings=[kv("COUNTS", namespace_id)]
         )
-    assert f"KV namespace '{namespace_id}' not found in this account" in str(rejected.value)
+    assert str(rejected.value) == (
+        f"binding 'COUNTS': KV namespace '{namespace_id}' not found in this account"
+    )
+    # A binding's target is the user's input, not a load failure: no traceback of Hearth's.
+    assert rejected.value.code == "invalid_binding" and "traceback" not in rejected.value.detail
