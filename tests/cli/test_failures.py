@@ -89,6 +89,9 @@ def test_code_that_does_not_load_shows_its_traceback(cli: Cli, tmp_path: Path) -
     assert "no_such_module_anywhere" in run.stderr
     assert run.error_line.startswith("error: ")
     assert "No module named 'no_such_module_anywhere'" in run.error_line
+    # The user's frames only: not the server's bundle folder, not Hearth's loader.
+    assert 'File "entry.py", line 1, in <module>' in run.stderr
+    assert "/bundles/" not in run.stderr and "hearth/" not in run.stderr
 
 
 def test_project_and_login_problems(cli: Cli, tmp_path: Path, server: Server) -> None:

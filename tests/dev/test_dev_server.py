@@ -130,8 +130,11 @@ async def test_a_syntax_error_shows_an_error_page_then_recovers_on_the_next_save
         entry.write_text("from workers import Response\n\ndef broken(:\n")
         page = await wait_for_reload(dev, client, "SyntaxError")
         assert page.status_code == 500
-        assert "Error loading worker: entry.py:3: SyntaxError" in page.text
-        assert "Error loading worker: entry.py:3: SyntaxError" in dev.output.getvalue()
+        # Paths as the project names them; none of Hearth's frames or folders.
+        assert "Error loading worker: src/entry.py:3: SyntaxError" in page.text
+        assert 'File "src/entry.py", line 3' in page.text
+        assert "hearth" not in page.text.replace("hearth dev", "")
+        assert "Error loading worker: src/entry.py:3: SyntaxError" in dev.output.getvalue()
         entry.write_text(ENTRY.replace("{greeting}", "fixed"))
         recovered = await wait_for_reload(dev, client, "fixed")
         assert (recovered.status_code, recovered.text) == (200, "fixed, production")

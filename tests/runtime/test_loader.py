@@ -85,14 +85,33 @@ async def test_an_import_time_error_names_the_file_and_line(runtime, write_worke
     with pytest.raises(LoadError) as caught:
         await runtime.load(version)
     assert str(caught.value) == "helper.py:3: NameError: name 'undefined_name' is not defined"
-    assert "Traceback" in caught.value.traceback
     assert not runtime.is_loaded(version.id)
+
+
+async def test_a_load_error_shows_the_bundles_frames_only(runtime, write_worker):
+    """The user's files with the paths they know; Hearth's loader and the server's bundle
+    folder are folded into one line."""
+    version = write_worker(
+        {"entry.py": "import helper\n", "helper.py": "x = 1\n\nundefined_name + 1\n"}
+    )
+    with pytest.raises(LoadError) as caught:
+        await runtime.load(version)
+    lines = caught.value.traceback.splitlines()
+    assert lines[0] == "Traceback (most recent call last):"
+    assert lines[1].startswith("  (") and lines[1].endswith("frames of Hearth and Python hidden)")
+    assert lines[2:4] == ['  File "entry.py", line 1, in <module>', "    import helper"]
+    assert lines[4:6] == ['  File "helper.py", line 3, in <module>', "    undefined_name + 1"]
+    assert lines[-1] == "NameError: name 'undefined_name' is not defined"
+    assert str(version.root) not in caught.value.traceback
+    assert "hearth" not in caught.value.traceback
 
 
 async def test_a_syntax_error_names_the_file_and_line(runtime, write_worker):
     version = write_worker("from workers import Response\n\ndef broken(:\n    pass\n")
-    with pytest.raises(LoadError, match=r"^entry.py:3: SyntaxError: "):
+    with pytest.raises(LoadError, match=r"^entry.py:3: SyntaxError: ") as caught:
         await runtime.load(version)
+    assert '  File "entry.py", line 3' in caught.value.traceback
+    assert "hearth" not in caught.value.traceback
 
 
 async def test_unloading_a_version_forgets_its_modules(runtime, write_worker):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-import traceback
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -55,7 +54,17 @@ def version_spec_from_config(config: WorkerConfig, version_id: str) -> VersionSp
         compatibility_flags=tuple(config.compatibility_flags),
         bindings=tuple(bindings),
         created_on=datetime.now(UTC).isoformat(),
+        root_shown_as=_shown_as(config.main.parent, config.root),
     )
+
+
+def _shown_as(folder: Path, project: Path) -> str:
+    """`src/`: how messages name the main module's folder, from the project folder."""
+    try:
+        relative = folder.relative_to(project)
+    except ValueError:
+        return f"{folder}/"
+    return "" if relative == Path() else f"{relative}/"
 
 
 def local_namespace_id(kv: KVNamespaceBinding) -> str:
@@ -144,9 +153,8 @@ class DevProject:
                 await self.runtime.load(spec)
             except LoadError as error:
                 self.current = LoadFailure(f"Error loading worker: {error}", error.traceback)
-            except Exception as error:  # a binding that cannot be built, for instance
-                detail = "".join(traceback.format_exception(error))
-                self.current = LoadFailure(f"Error loading worker: {error}", detail)
+            except Exception as error:  # a binding that cannot be built: the config's fault
+                self.current = LoadFailure(f"Error loading worker: {error}", "")
             else:
                 self.current = spec.id
         if isinstance(previous, str) and previous != self.current:

@@ -5,11 +5,11 @@ from ._context import ExecutionContext, current_invocation, wait_until
 from ._entrypoints import EntrypointError
 from ._env import Env
 from ._events import EntrypointFetchEvent, Event, RpcEvent, ScheduledEvent
+from ._load_errors import LoadError, user_traceback
 from ._runtime import (
     HandlerNotDefined,
     InProcessRuntime,
     LoadedVersion,
-    LoadError,
     Runtime,
     VersionNotLoaded,
 )
@@ -38,5 +38,6 @@ __all__ = [
     "WorkerEntrypoint",
     "current_invocation",
     "handler",
+    "user_traceback",
     "wait_until",
 ]

@@ -27,6 +27,7 @@ from ._events import (
     RpcEvent,
     ScheduledEvent,
 )
+from ._load_errors import load_error
 from ._loader import Namespace
 from ._logs import install_log_capture
 from ._spec import VersionSpec
@@ -35,15 +36,6 @@ from ._trace import TraceBus
 
 #: How long `ctx.waitUntil` work may run after the response (Cloudflare: 30 s).
 WAIT_UNTIL_GRACE_SECONDS = 30.0
-
-
-class LoadError(Exception):
-    """A version whose code does not load; `str()` names file and line, `traceback` has all."""
-
-    def __init__(self, message: str, traceback_text: str = "") -> None:
-        super().__init__(message)
-        self.message = message
-        self.traceback = traceback_text
 
 
 class VersionNotLoaded(LookupError):
@@ -118,7 +110,7 @@ class InProcessRuntime:
             env = self._build_env(version, self.platform)
         except (Exception, SystemExit) as error:  # top-level code may call sys.exit()
             namespace.discard()
-            raise _load_error(error, version) from None
+            raise load_error(error, version.root, version.root_shown_as) from None
         startup = (perf_counter() - started) * 1000
         self._versions[version.id] = LoadedVersion(version, namespace, entrypoints, env, startup)
         return startup
@@ -362,26 +354,3 @@ def _exception_record(error: BaseException) -> dict[str, Any]:
         "timestamp": int(time() * 1000),
         "stack": "".join(traceback.format_exception(error)),
     }
-
-
-def _load_error(error: BaseException, version: VersionSpec) -> LoadError:
-    """Name the user's file and line where loading failed, not the runtime's frames."""
-    text = "".join(traceback.format_exception(error))
-    root = str(version.root)
-    where = ""
-    if isinstance(error, SyntaxError) and error.filename:
-        where = f"{_relative(error.filename, root)}:{error.lineno}: "
-    else:
-        frames = [
-            f for f in traceback.extract_tb(error.__traceback__) if f.filename.startswith(root)
-        ]
-        if frames:
-            where = f"{_relative(frames[-1].filename, root)}:{frames[-1].lineno}: "
-    summary = f"{type(error).__name__}: {error}"
-    if isinstance(error, SyntaxError):
-        summary = f"SyntaxError: {error.msg}"
-    return LoadError(f"{where}{summary}", text)
-
-
-def _relative(filename: str, root: str) -> str:
-    return filename[len(root) :].lstrip("/") if filename.startswith(root) else filename

@@ -37,6 +37,7 @@ class VersionSpec:
     number: int | None = None
     tag: str | None = None
     created_on: str | None = None
+    root_shown_as: str = ""  # `root` as the user names it in messages (`hearth dev`: "src/")
 
     @property
     def uses_global_handlers(self) -> bool:
