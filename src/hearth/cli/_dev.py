@@ -7,6 +7,8 @@ from typing import Annotated
 
 import typer
 
+from ._errors import CliError
+
 
 def dev(
     path: Annotated[Path, typer.Argument(help="Project directory or wrangler config file.")] = Path(
@@ -45,10 +47,16 @@ def dev(
     ] = True,
 ) -> None:
     """Serve a worker (several with -c) on localhost; reload each when its files change."""
-    from ..dev import DevServer
+    from ..config import ConfigError, find_config
+    from ..dev import DevError, DevServer
     from ..edge._server import run
 
     paths = [_project_path(c) for c in config] if config else [path.resolve()]
+    for project in paths:  # a project that is not there stops the command, as in wrangler
+        try:
+            find_config(project[0] if isinstance(project, tuple) else project)
+        except ConfigError as error:
+            raise CliError(str(error)) from None
     server = DevServer(
         paths,
         env=env,
@@ -58,7 +66,10 @@ def dev(
         persist_to=persist_to,
         test_scheduled=test_scheduled,
     )
-    run(server.serve())
+    try:
+        run(server.serve())
+    except DevError as error:
+        raise CliError(str(error)) from None
 
 
 def _project_path(value: str) -> Path | tuple[Path, str | None]:

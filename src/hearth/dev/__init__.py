@@ -1,6 +1,6 @@
 """`hearth dev`: one worker project on localhost, reloaded on save."""
 
 from ._project import DevProject, version_spec_from_config
-from ._server import DevServer
+from ._server import DevError, DevServer
 
-__all__ = ["DevProject", "DevServer", "version_spec_from_config"]
+__all__ = ["DevError", "DevProject", "DevServer", "version_spec_from_config"]

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import signal
+import socket
 import sys
 from collections.abc import Awaitable, Sequence
 from pathlib import Path
@@ -30,6 +32,10 @@ from ._lines import LineWriter, print_trace
 from ._project import DevProject, LoadFailure, local_namespace_id
 
 LOCAL_ACCOUNT = "local"  # VersionSpec's default account: every dev session version's
+
+
+class DevError(Exception):
+    """A dev session that cannot start (its port is taken); one line for the user."""
 
 
 class _ProjectFilter(DefaultFilter):
@@ -85,14 +91,22 @@ class DevServer:
         self.server = make_server(self.app, host, port, ws="none")  # as hearth serve's workers
         self._warned: set[str] = set()
         self.reloaded = asyncio.Event()  # set after every reload (tests wait on it)
+        self.log_requests = log_requests
         if log_requests:
             self.runtime.trace_bus.subscribe(self._print_trace, cpu_time=False)
 
     def _resolve(self, scope: Scope) -> str | Response | Awaitable[Response]:
         current = self.project.current
-        if type(current) is str and scope["path"] in self.scheduled_paths:
-            return scheduled_response(self.runtime, current, scope["query_string"])
-        return current if type(current) is str else current.response()
+        if type(current) is str:
+            if scope["path"] in self.scheduled_paths:
+                return scheduled_response(self.runtime, current, scope["query_string"])
+            return current
+        if self.log_requests:  # no worker ran, so no trace: the line is written here
+            status = self.lines.paint("500", "red")
+            self.lines.write(
+                f"{scope['method']} {scope['path']} {status} (the worker does not load)"
+            )
+        return current.response()
 
     @property
     def url(self) -> str:
@@ -155,6 +169,7 @@ class DevServer:
         )
 
     async def serve(self, install_signal_handlers: bool = True) -> None:
+        listening = self._listen()  # before the banner: a taken port is the first thing said
         await self.start()
         if install_signal_handlers:
             loop = asyncio.get_running_loop()
@@ -162,13 +177,26 @@ class DevServer:
                 loop.add_signal_handler(sig, self.stop)
         watcher = asyncio.ensure_future(self._watch())
         try:
-            await self.server.serve()
+            await self.server.serve(sockets=[listening])
         finally:
             watcher.cancel()
             self.lines.flush()
 
     def stop(self) -> None:
         self.server.should_exit = True
+
+    def _listen(self) -> socket.socket:
+        try:
+            family = socket.getaddrinfo(self.host, self.port, type=socket.SOCK_STREAM)[0][0]
+            listening = socket.create_server((self.host, self.port), family=family)
+        except OSError as error:
+            reason = os.strerror(error.errno) if error.errno else str(error)
+            raise DevError(
+                f"cannot listen on {self.host}:{self.port}: {reason} "
+                "(another hearth dev or wrangler dev? pick another with --port)"
+            ) from None
+        self.port = listening.getsockname()[1]  # --port 0: the one the system chose
+        return listening
 
     async def _load(self, project: DevProject | None = None) -> None:
         project = project or self.project
