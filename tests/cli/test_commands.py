@@ -77,7 +77,7 @@ def test_secrets_bulk_from_json_and_dotenv(cli: Cli, server: Server, tmp_path: P
     assert "2 secret(s) changed on bulk (production): version 3 deployed" in changed.stdout
     (tmp_path / "d.json").write_text(json.dumps({"B": None}))
     ok(cli("secret", "bulk", str(tmp_path / "d.json"), cwd=project))
-    ok(cli("secret", "delete", "C", cwd=project))
+    ok(cli("secret", "delete", "C", "--yes", cwd=project))
     names = json.loads(ok(cli("secret", "list", "--json", cwd=project)).stdout)
     assert names == [{"name": "A", "type": "secret_text"}]
     (tmp_path / "bad.env").write_text("A=1\nthis is not an assignment\n")

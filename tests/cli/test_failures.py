@@ -123,7 +123,7 @@ def test_secret_change_after_a_rollback_changes_what_is_served(
     entry = project / "src" / "entry.py"
     entry.write_text(entry.read_text().replace("{self.env.GREETING}", "Changed"))
     ok(cli("deploy", cwd=project))
-    ok(cli("rollback", cwd=project))
+    ok(cli("rollback", "--yes", cwd=project))
     made = ok(cli("secret", "put", "TOKEN", cwd=project, input="x"))
     assert "version 3 deployed" in made.stdout
     assert "Changed" not in server.fetch("rolled.main.localhost").text

@@ -97,3 +97,67 @@ def test_an_id_names_that_namespace_even_when_another_is_titled_with_it(
     ok(cli("kv", "namespace", "delete", target["id"], "--yes"))
     titles = [n["title"] for n in json.loads(ok(cli("kv", "namespace", "list", "--json")).stdout)]
     assert "zzz-target" not in titles and target["id"] in titles
+
+
+def test_bulk_put_get_delete_in_wranglers_file_formats(cli: Cli, tmp_path: Path) -> None:
+    ok(cli("kv", "namespace", "create", "bulky"))
+    ns = ("--namespace-id", "bulky")
+    pairs = tmp_path / "pairs.json"
+    pairs.write_text(
+        json.dumps(
+            [
+                {"key": "a", "value": "one"},
+                {"key": "b", "value": "dHdv", "base64": True, "metadata": {"n": 2}},
+                {"key": "c", "value": "three", "expiration": 4_102_444_800},
+            ]
+        )
+    )
+    assert ok(cli("kv", "bulk", "put", str(pairs), *ns)).stdout == "Wrote 3 keys\n"
+    keys = tmp_path / "keys.json"
+    keys.write_text('["a", "b", "missing"]')
+    got = json.loads(ok(cli("kv", "bulk", "get", str(keys), *ns)).stdout)
+    assert got == {"a": "one", "b": "two", "missing": None}
+    # Expirations read as dates in the table; --json keeps the epoch.
+    table = ok(cli("kv", "key", "list", *ns)).stdout
+    assert "2100-01-01 00:00:00 UTC" in table and "4102444800" not in table
+    refused = cli("kv", "bulk", "delete", str(pairs), *ns)
+    assert refused.error_line.endswith("refused without --yes (not a terminal to ask on)")
+    ok(cli("kv", "bulk", "delete", str(pairs), "--yes", *ns))  # put's file: objects with a key
+    assert json.loads(ok(cli("kv", "key", "list", "--json", *ns)).stdout) == []
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"a": 1}')
+    assert cli("kv", "bulk", "put", str(bad), *ns).error_line == (
+        f"error: {bad}: give a JSON array"
+    )
+
+
+def test_local_keys_are_the_ones_hearth_dev_reads(cli: Cli, tmp_path: Path) -> None:
+    """`--local` writes the project's .hearth/kv.sqlite3, the store `hearth dev` opens."""
+    import asyncio
+
+    from hearth.bindings.kv import SqliteKVStore
+
+    project = tmp_path / "local-kv"
+    project.mkdir()
+    (project / "entry.py").write_text("")
+    (project / "wrangler.toml").write_text(
+        'name = "local-kv"\nmain = "entry.py"\n[[kv_namespaces]]\nbinding = "CACHE"\nid = "abc"\n'
+    )
+    local = ("--binding", "CACHE", "--local")
+    missing = cli("kv", "key", "get", "greeting", *local, cwd=project)
+    assert missing.error_line.startswith("error: no local KV data yet")
+    ok(cli("kv", "key", "put", "greeting", "hello", *local, cwd=project))
+    assert ok(cli("kv", "key", "get", "greeting", *local, cwd=project)).stdout == "hello"
+    listed = json.loads(ok(cli("kv", "key", "list", "--json", *local, cwd=project)).stdout)
+    assert listed == [{"name": "greeting"}]
+
+    async def read() -> bytes | None:
+        store = SqliteKVStore(project / ".hearth" / "kv.sqlite3")
+        try:
+            return await store.get_value("abc", "greeting")
+        finally:
+            await store.close()
+
+    assert asyncio.run(read()) == b"hello"
+    ok(cli("kv", "key", "delete", "greeting", *local, cwd=project))
+    assert asyncio.run(read()) is None

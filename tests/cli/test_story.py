@@ -71,7 +71,7 @@ def test_the_whole_story(cli: Cli, server: Server, tmp_path: Path) -> None:
     # Promotion moves code, not config: production keeps its own GREETING.
     assert server.fetch("story.main.localhost").text == "Hello from story!"
 
-    rolled = ok(cli("rollback", cwd=project))
+    rolled = ok(cli("rollback", "--yes", cwd=project))
     assert "now serving v1@100%" in rolled.stdout
 
     secret = ok(cli("secret", "put", "API_KEY", "--env", "staging", cwd=project, input="s3cret\n"))

@@ -17,10 +17,12 @@ from ._environments import environments, services
 from ._errors import CliError
 from ._init import init
 from ._kv import kv
-from ._login import login, whoami
+from ._kv_bulk import bulk
+from ._login import login, logout, whoami
 from ._routes import routes
 from ._secrets import secrets
 from ._serve import serve
+from ._service import delete, pipeline, triggers
 from ._tail import tail
 from ._tokens import tokens
 from ._versions import deployments, promote, rollback, versions
@@ -59,13 +61,15 @@ app.command(
     epilog="Example: [bold]hearth serve --domain example.test --listen 0.0.0.0:80[/]",
 )(serve)
 
-app.command(epilog="Example: [bold]hearth login --url http://127.0.0.1:8788[/]")(login)
+app.command(epilog="Example: [bold]hearth login[/] (the local server) or [bold]--url URL[/]")(login)
+app.command(epilog="Example: [bold]hearth logout[/]")(logout)
 app.command(epilog="Example: [bold]hearth whoami --json[/]")(whoami)
 app.command(epilog="Example: [bold]hearth init my-worker[/]")(init)
 app.command(epilog="Example: [bold]hearth deploy --env staging -m 'new greeting' --tag v2[/]")(
     deploy
 )
-app.command(epilog="Example: [bold]hearth rollback 3 --env production[/]")(rollback)
+app.command(epilog="Example: [bold]hearth rollback 3 --env production --yes[/]")(rollback)
+app.command(epilog="Example: [bold]hearth delete --yes[/]")(delete)
 app.command(
     epilog="Example: [bold]hearth promote staging production[/] or [bold]hearth promote staging[/]"
 )(promote)
@@ -77,7 +81,10 @@ app.add_typer(secrets, name="secret")
 app.add_typer(routes, name="routes")
 app.add_typer(tokens, name="tokens")
 app.add_typer(services, name="services")
+kv.add_typer(bulk, name="bulk")
 app.add_typer(kv, name="kv")
+app.add_typer(triggers, name="triggers")
+app.add_typer(pipeline, name="pipeline")
 
 
 def main() -> None:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import sys
+import time
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -15,6 +17,7 @@ import typer
 
 from ._client import Api, connect, seg
 from ._errors import CliError
+from ._kv_local import LocalKeys
 from ._output import Json, out, show, table, when
 from ._prompts import Yes, confirm
 from ._target import ConfigPath, Env, load_project
@@ -36,6 +39,12 @@ Binding = Annotated[
     typer.Option("--binding", help="A kv_namespaces binding of the project's wrangler config."),
 ]
 Key = Annotated[str, typer.Argument(help="The key.")]
+Local = Annotated[
+    bool, typer.Option("--local", help="The keys hearth dev keeps for the project (--binding).")
+]
+PersistTo = Annotated[
+    Path | None, typer.Option(help="With --local: hearth dev's --persist-to (default .hearth/).")
+]
 
 
 def _find(api: Api, ref: str) -> dict[str, Any]:
@@ -134,6 +143,8 @@ def put_key(
     namespace_id: NamespaceId = None,
     binding: Binding = None,
     env: Env = None,
+    local: Local = False,
+    persist_to: PersistTo = None,
     config: ConfigPath = Path("."),
 ) -> None:
     """Write a value (an argument, a file, or stdin)."""
@@ -155,6 +166,11 @@ def put_key(
         raise CliError("no value: give VALUE, --path FILE, or pipe it on stdin")
     else:
         data = sys.stdin.buffer.read()
+    if local:
+        at = expiration if ttl is None else int(time.time()) + ttl
+        LocalKeys(binding, config, env, persist_to).put(key, data, at, metadata)
+        out.print(f"Wrote {len(data)} bytes to {key} (local)")
+        return
     api = connect()
     ns = _namespace(api, namespace_id, binding, config, env)
     params = {"expiration_ttl": ttl, "expiration": expiration, "metadata": metadata}
@@ -175,13 +191,18 @@ def get_key(
     namespace_id: NamespaceId = None,
     binding: Binding = None,
     env: Env = None,
+    local: Local = False,
+    persist_to: PersistTo = None,
     config: ConfigPath = Path("."),
 ) -> None:
     """Write a key's value, raw bytes, to stdout."""
-    api = connect()
-    ns = _namespace(api, namespace_id, binding, config, env)
-    response = api.request("GET", f"/kv/namespaces/{seg(ns)}/values/{seg(key)}")
-    sys.stdout.buffer.write(response.content)
+    if local:
+        value = LocalKeys(binding, config, env, persist_to).get(key)
+    else:
+        api = connect()
+        ns = _namespace(api, namespace_id, binding, config, env)
+        value = api.request("GET", f"/kv/namespaces/{seg(ns)}/values/{seg(key)}").content
+    sys.stdout.buffer.write(value)
     sys.stdout.buffer.flush()
 
 
@@ -193,9 +214,41 @@ def list_keys(
     binding: Binding = None,
     env: Env = None,
     as_json: Json = False,
+    local: Local = False,
+    persist_to: PersistTo = None,
     config: ConfigPath = Path("."),
 ) -> None:
     """Keys of a namespace, in order, with expiration and metadata."""
+    if local:
+        found = LocalKeys(binding, config, env, persist_to).list(prefix, limit)
+    else:
+        found = _list_remote(namespace_id, binding, config, env, prefix, limit)
+    columns = [
+        ("KEY", lambda k: k["name"]),
+        ("EXPIRES", lambda k: _expires(k.get("expiration"))),
+        (
+            "METADATA",
+            lambda k: json.dumps(k["metadata"]) if k.get("metadata") is not None else None,
+        ),
+    ]
+    show(found, as_json, lambda: table(found, columns, empty="no keys"))
+
+
+def _expires(epoch: int | None) -> str | None:
+    """Seconds since the epoch, as people read them (UTC); JSON keeps the number."""
+    if epoch is None:
+        return None
+    return datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+def _list_remote(
+    namespace_id: str | None,
+    binding: str | None,
+    config: Path,
+    env: str | None,
+    prefix: str,
+    limit: int | None,
+) -> list[dict[str, Any]]:
     api = connect()
     ns = _namespace(api, namespace_id, binding, config, env)
     found: list[dict[str, Any]] = []
@@ -211,15 +264,7 @@ def list_keys(
         cursor = page.get("cursor")
         if page["list_complete"] or not cursor:
             break
-    columns = [
-        ("KEY", lambda k: k["name"]),
-        ("EXPIRATION", lambda k: k.get("expiration")),
-        (
-            "METADATA",
-            lambda k: json.dumps(k["metadata"]) if k.get("metadata") is not None else None,
-        ),
-    ]
-    show(found, as_json, lambda: table(found, columns, empty="no keys"))
+    return found
 
 
 @keys.command("delete", epilog="Example: hearth kv key delete greeting --binding CACHE")
@@ -228,9 +273,15 @@ def delete_key(
     namespace_id: NamespaceId = None,
     binding: Binding = None,
     env: Env = None,
+    local: Local = False,
+    persist_to: PersistTo = None,
     config: ConfigPath = Path("."),
 ) -> None:
     """Delete a key (deleting a missing key succeeds)."""
+    if local:
+        LocalKeys(binding, config, env, persist_to).delete(key)
+        out.print(f"Deleted {key} (local)")
+        return
     api = connect()
     ns = _namespace(api, namespace_id, binding, config, env)
     api.delete(f"/kv/namespaces/{seg(ns)}/values/{seg(key)}")

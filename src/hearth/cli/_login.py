@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Annotated
 
 import typer
@@ -10,9 +11,9 @@ from ._client import Api, connect
 from ._errors import CliError
 from ._output import Json, err, out, show
 from ._prompts import read_secret
-from ._settings import DEFAULT_URL, Login, save_login
+from ._settings import DEFAULT_URL, Login, config_file, save_login
 
-__all__ = ["login", "whoami"]
+__all__ = ["login", "logout", "whoami"]
 
 
 def login(
@@ -34,6 +35,18 @@ def login(
     path = save_login(candidate)
     out.print(f"Logged in to {candidate.url} as token {me['token']!r} of account {me['account']!r}")
     err.print(f"Saved to {path}")
+
+
+def logout() -> None:
+    """Forget the stored URL and token (the server keeps the token: hearth tokens revoke)."""
+    path = config_file()
+    if path.exists():
+        path.unlink()
+        out.print(f"Logged out: removed {path}")
+    else:
+        out.print(f"Not logged in (no {path})")
+    if os.environ.get("HEARTH_TOKEN"):
+        err.print("note: HEARTH_TOKEN is set in this shell; commands still use it")
 
 
 def whoami(as_json: Json = False) -> None:

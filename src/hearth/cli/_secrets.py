@@ -12,7 +12,7 @@ import typer
 from ._client import connect, seg
 from ._errors import CliError
 from ._output import Json, out, show, table
-from ._prompts import read_secret
+from ._prompts import Yes, confirm, read_secret
 from ._target import ConfigPath, Env, Name, resolve
 
 __all__ = ["secrets"]
@@ -83,10 +83,12 @@ def delete_secret(
     name: Name = None,
     env: Env = None,
     deploy: Deploy = True,
+    yes: Yes = False,
     config: ConfigPath = Path("."),
 ) -> None:
     """Delete a secret: a new version without it, deployed."""
     target = resolve(name, env, config)
+    confirm(f"Delete secret {key} from {target}?", yes)
     change = _change("DELETE", f"{target.path}/secrets/{seg(key)}", None, deploy)
     out.print(f"Secret {key} deleted from {target}: {_made(change)}")
 

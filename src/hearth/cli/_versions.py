@@ -11,6 +11,7 @@ from ._client import connect, seg
 from ._deploy import Message, upload
 from ._errors import CliError
 from ._output import Json, out, show, table, when
+from ._prompts import Yes, confirm
 from ._target import ConfigPath, Env, Name, resolve
 
 __all__ = ["deployments", "promote", "rollback", "versions"]
@@ -177,10 +178,13 @@ def rollback(
     name: Name = None,
     env: Env = None,
     message: Message = None,
+    yes: Yes = False,
     config: ConfigPath = Path("."),
 ) -> None:
     """Deploy an earlier version at 100 % (default: the one deployed before the current)."""
     target = resolve(name, env, config)
+    which = f"version {version}" if version else "the previously deployed version"
+    confirm(f"Roll back {target} to {which}?", yes)
     body: dict[str, Any] = {"message": message}
     if version is not None:
         body["version"] = int(version) if version.isdigit() else version
