@@ -225,10 +225,15 @@ def test_promote_along_the_pipeline(cli: Cli, server: Server, tmp_path: Path) ->
     project = _project(cli, tmp_path, "piped")
     ok(cli("deploy", cwd=project))
     ok(cli("deploy", "--env", "staging", cwd=project))
-    pipeline = {"environments": ["staging", "production"]}
-    assert server.api.put("/services/piped/pipeline", json=pipeline).status_code == 200
+    unset = cli("promote", "staging", cwd=project)
+    assert unset.error_line == (
+        "error: service 'piped' has no promotion pipeline: set one with hearth pipeline set "
+        "staging production, or name the target: hearth promote staging TO_ENV"
+    )
+    ok(cli("pipeline", "set", "staging", "production", cwd=project))
     run = ok(cli("promote", "staging", "--with-config", cwd=project))
     assert "Promoted staging to production of piped: version 2" in run.stdout
+    assert "  carried: staging's code, vars, secrets and bindings" in run.stdout
     assert server.fetch("piped.main.localhost").text == "Hello from staging from piped!"
     last = cli("promote", "production", cwd=project)
     assert last.returncode == 1

@@ -67,7 +67,11 @@ def test_the_whole_story(cli: Cli, server: Server, tmp_path: Path) -> None:
     assert server.fetch("staging.story.main.localhost").text == "Howdy from story!"
 
     promoted = ok(cli("promote", "staging", "production", cwd=project))
-    assert "Promoted staging to production of story: version 2" in promoted.stdout
+    assert promoted.stdout.splitlines()[:3] == [
+        "Promoted staging to production of story: version 2",
+        "  carried: staging's code",
+        "  kept: production's own vars, secrets and bindings (--with-config carries staging's)",
+    ]
     # Promotion moves code, not config: production keeps its own GREETING.
     assert server.fetch("story.main.localhost").text == "Hello from story!"
 

@@ -218,10 +218,28 @@ def promote(
         body["environment"] = source
     else:
         body |= {"from": source, "to": to}
-    change = connect().post(f"/services/{seg(target.service)}/promote", body)
+    try:
+        change = connect().post(f"/services/{seg(target.service)}/promote", body)
+    except CliError as error:
+        if error.code == "no_pipeline":
+            raise CliError(
+                f"service {target.service!r} has no promotion pipeline: set one with hearth "
+                f"pipeline set {source} production, or name the target: hearth promote "
+                f"{source} TO_ENV"
+            ) from None
+        if error.code == "not_in_pipeline":
+            raise CliError(f"{error} (hearth pipeline show lists it)") from None
+        raise
     version = change["version"]
-    out.print(
-        f"Promoted {source} to {version['environment']} of {target.service}: version {version['number']}"
-    )
+    receiving = version["environment"]
+    out.print(f"Promoted {source} to {receiving} of {target.service}: version {version['number']}")
+    if with_config:
+        out.print(f"  carried: {source}'s code, vars, secrets and bindings")
+    else:
+        out.print(f"  carried: {source}'s code")
+        out.print(
+            f"  kept: {receiving}'s own vars, secrets and bindings "
+            f"(--with-config carries {source}'s)"
+        )
     if version["preview_url"]:
         out.print(f"  version URL: {version['preview_url']}")

@@ -157,6 +157,12 @@ class Promotion:
         """Promote `environment`'s current version to the next stage of the pipeline."""
         require_write(principal)
         stages = await self.get_pipeline(principal, service)
+        if not stages:
+            raise Conflict(
+                f"service {service!r} has no promotion pipeline: set one, or name the "
+                "environment to promote to",
+                code="no_pipeline",
+            )
         if environment not in stages:
             raise Conflict(
                 f"environment {environment!r} is not in the pipeline of {service!r}",
