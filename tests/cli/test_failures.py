@@ -154,3 +154,7 @@ def test_destructive_commands_ask_first(cli: Cli) -> None:
         "error: Delete service anything with all its environments and versions: "
         "refused without --yes (not a terminal to ask on)"
     )
+
+
+def test_an_empty_secret_value_names_the_secret_as_written(cli: Cli) -> None:
+    _failed(cli("secret", "put", "OTHER", "--name", "x", input=""), "Value of OTHER is empty")

@@ -16,6 +16,7 @@ def test_generated_project_passes_its_own_test(tmp_path: Path) -> None:
     project = tmp_path / "fresh"
     assert sorted(p.relative_to(project).as_posix() for p in project.rglob("*") if p.is_file()) == [
         ".gitignore",
+        "pytest.ini",
         "src/entry.py",
         "tests/test_entry.py",
         "wrangler.toml",
@@ -23,7 +24,8 @@ def test_generated_project_passes_its_own_test(tmp_path: Path) -> None:
     assert 'name = "fresh"' in (project / "wrangler.toml").read_text()
     assert "class Default(WorkerEntrypoint)" in (project / "src" / "entry.py").read_text()
     tested = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"],
+        # -W error: the project's own test run is clean, no plugin's deprecation warning.
+        [sys.executable, "-m", "pytest", "-q", "-W", "error", "-p", "no:cacheprovider"],
         cwd=project,
         capture_output=True,
         text=True,
@@ -31,6 +33,7 @@ def test_generated_project_passes_its_own_test(tmp_path: Path) -> None:
     )
     assert tested.returncode == 0, tested.stdout + tested.stderr
     assert "1 passed" in tested.stdout
+    assert "Warning" not in tested.stdout + tested.stderr
 
 
 def test_init_in_the_current_directory_and_refusals(tmp_path: Path) -> None:

@@ -84,6 +84,14 @@ def test_fetch_greets() -> None:
         server.wait(timeout=10)
 '''
 
+_PYTEST_INI = """\
+[pytest]
+testpaths = tests
+# The test is a plain function; pytest-asyncio, where installed, would warn about its unset
+# loop scope. Remove this line to write async tests with it.
+addopts = -p no:asyncio
+"""
+
 _GITIGNORE = """\
 .hearth/
 .dev.vars*
@@ -98,7 +106,7 @@ def init(
         str | None, typer.Argument(help="Service name and directory (default: this directory).")
     ] = None,
 ) -> None:
-    """Make a worker project: wrangler.toml, src/entry.py, a test and .gitignore."""
+    """Make a worker project: wrangler.toml, src/entry.py, a test, pytest.ini, .gitignore."""
     folder = Path(name) if name else Path(".")
     service = (name and Path(name).name) or Path.cwd().name
     service = service.lower()
@@ -110,6 +118,7 @@ def init(
         "wrangler.toml": _WRANGLER.format(name=service, date=datetime.now(UTC).date().isoformat()),
         "src/entry.py": _ENTRY.replace("{name}", service),
         "tests/test_entry.py": _TEST.format(name=service),
+        "pytest.ini": _PYTEST_INI,
         ".gitignore": _GITIGNORE,
     }
     existing = [path for path in files if (folder / path).exists()]

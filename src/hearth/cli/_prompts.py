@@ -33,5 +33,5 @@ def read_secret(prompt: str) -> str:
     # One trailing newline is how `echo` ends a value; it is never part of it.
     value = value.removesuffix("\n").removesuffix("\r")
     if not value:
-        raise CliError(f"{prompt.lower()} is empty")
+        raise CliError(f"{prompt} is empty")  # as asked: `Value of API_KEY`, case kept
     return value
