@@ -12,6 +12,7 @@ import os
 import signal
 import socket
 import sys
+import webbrowser
 from collections.abc import Awaitable, Sequence
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,7 @@ from ..edge._server import make_server
 from ..fetch import Response, aclose_client
 from ..runtime import InProcessRuntime, TraceEvent
 from ..triggers import scheduled_paths, scheduled_response
+from ._banner import HOTKEYS, binding_lines, hotkeys
 from ._lines import LineWriter, print_trace
 from ._project import DevProject, LoadFailure, local_namespace_id
 
@@ -126,6 +128,10 @@ class DevServer:
         for other in self.projects[1:]:
             label = other.config.name if other.config else other.path
             self._say(f"  with [cyan]{label}[/] ({other.environment}) for bindings")
+        if config is not None:
+            running = {p.config.name for p in self.projects if p.config is not None}
+            for line in binding_lines(config, running):
+                self._say(line, markup=False)
 
     # -- ServiceDirectory (hearth.bindings.services) ----------------------------------------
 
@@ -176,8 +182,12 @@ class DevServer:
             for sig in (signal.SIGINT, signal.SIGTERM):
                 loop.add_signal_handler(sig, self.stop)
         watcher = asyncio.ensure_future(self._watch())
+        keys = {"b": lambda: webbrowser.open(self.url), "c": self.console.clear, "x": self.stop}
         try:
-            await self.server.serve(sockets=[listening])
+            with hotkeys(keys) as interactive:
+                if interactive:
+                    self._say(f"[dim]{escape(HOTKEYS)}[/]")
+                await self.server.serve(sockets=[listening])
         finally:
             watcher.cancel()
             self.lines.flush()

@@ -1,0 +1,77 @@
+"""What `hearth dev` says when it starts: the worker's bindings, as wrangler lists them, and
+the keys a terminal session answers to (`b` open a browser, `c` clear, `x` exit)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+import sys
+import termios
+import tty
+from collections.abc import Callable, Iterator
+
+from ..config import WorkerConfig
+from ._project import local_namespace_id
+
+__all__ = ["HOTKEYS", "binding_lines", "hotkeys"]
+
+HOTKEYS = "[b] open a browser, [c] clear console, [x] to exit"
+
+
+def binding_lines(config: WorkerConfig, running: set[str]) -> list[str]:
+    """`env.NAME (resource)  Type  mode`, one per binding; `running` is the services this
+    session runs (a binding to another one is `not connected`)."""
+    rows: list[tuple[str, str, str]] = []
+    for name, value in config.vars.items():
+        shown = value if isinstance(value, str) else json.dumps(value)
+        shown = shown if len(shown) <= 30 else shown[:29] + "…"
+        rows.append((f'env.{name} ("{shown}")', "Environment Variable", "local"))
+    for name in config.secrets:
+        rows.append((f'env.{name} ("(hidden)")', "Secret (.dev.vars)", "local"))
+    for kv in config.kv_namespaces:
+        rows.append((f"env.{kv.binding} ({local_namespace_id(kv)})", "KV Namespace", "local"))
+    for durable in config.durable_objects:
+        where = f", defined in {durable.script_name}" if durable.script_name else ""
+        rows.append(
+            (f"env.{durable.name} ({durable.class_name}{where})", "Durable Object", "local")
+        )
+    for service in config.services:
+        target = service.service + (f"@{service.environment}" if service.environment else "")
+        mode = "local" if service.service in running else "not connected"
+        rows.append((f"env.{service.binding} ({target})", "Worker", mode))
+    if config.version_metadata:
+        rows.append((f"env.{config.version_metadata}", "Worker Version Metadata", "local"))
+    if not rows:
+        return []
+    widths = [max(len(row[i]) for row in rows) for i in range(2)]
+    lines = ["Your worker has access to the following bindings:"]
+    lines += [f"  {a:<{widths[0]}}  {b:<{widths[1]}}  {c}" for a, b, c in rows]
+    return lines
+
+
+@contextlib.contextmanager
+def hotkeys(actions: dict[str, Callable[[], None]]) -> Iterator[bool]:
+    """Read single keys from a terminal while the session runs (yields whether it does):
+    the terminal is in cbreak mode, no Enter needed, and restored on the way out."""
+    stdin = sys.stdin
+    if not (stdin.isatty() and sys.stdout.isatty()):
+        yield False
+        return
+    fd = stdin.fileno()
+    saved = termios.tcgetattr(fd)
+    loop = asyncio.get_running_loop()
+
+    def read() -> None:
+        action = actions.get(os.read(fd, 1).decode(errors="replace").lower())
+        if action is not None:
+            action()
+
+    tty.setcbreak(fd)
+    loop.add_reader(fd, read)
+    try:
+        yield True
+    finally:
+        loop.remove_reader(fd)
+        termios.tcsetattr(fd, termios.TCSADRAIN, saved)
