@@ -81,9 +81,13 @@ def test_lines_that_are_not_assignments_are_warned_about(project: Project) -> No
     assert ".dev.vars:2: not a KEY=value line, ignored" in config.warnings
 
 
-def test_an_unclosed_quote_keeps_the_rest_of_the_file(project: Project) -> None:
+def test_an_unclosed_quote_is_warned_about_and_the_rest_of_the_file_kept(
+    project: Project,
+) -> None:
     root = project({"wrangler.toml": CONFIG, ".dev.vars": 'A="never closed\nB=2\n'})
-    assert load_config(root).secrets == {"A": '"never closed', "B": "2"}
+    config = load_config(root)
+    assert config.secrets == {"B": "2"}
+    assert ".dev.vars:1: not a KEY=value line, ignored" in config.warnings
 
 
 def test_dev_vars_must_be_utf8(project: Project) -> None:

@@ -1,15 +1,15 @@
-"""`.dev.vars`: local secrets in dotenv syntax, read the way wrangler (the `dotenv` package)
-reads them."""
+"""`.dev.vars`: local secrets in dotenv syntax, read by python-dotenv's parser (quotes,
+`export`, comments, multi-line values, as wrangler's dotenv reads them). Values are taken as
+written: no `${VAR}` expansion, as in wrangler."""
 
 from __future__ import annotations
 
-import re
+import io
 from pathlib import Path
 
-from ._errors import ConfigError, format_location
+from dotenv.parser import parse_stream
 
-_ASSIGNMENT = re.compile(r"^\s*(?:export\s+)?([\w.-]+)\s*=\s*(.*)$")
-_QUOTES = "\"'`"
+from ._errors import ConfigError, format_location
 
 
 def dev_vars_file(root: Path, env: str | None) -> Path | None:
@@ -34,50 +34,12 @@ def read_dev_vars(file: Path, warnings: list[str]) -> dict[str, str]:
 
 def parse_dotenv(text: str) -> tuple[dict[str, str], list[int]]:
     """Values by name (a later duplicate wins), and the numbers of lines that were not
-    assignments — dotenv skips those silently; Hearth reports them as warnings."""
+    assignments: dotenv skips those silently, Hearth reports them as warnings."""
     values: dict[str, str] = {}
     skipped: list[int] = []
-    lines = text.replace("\r\n", "\n").split("\n")
-    number = 0
-    while number < len(lines):
-        line = lines[number]
-        number += 1
-        stripped = line.strip()
-        if not stripped or stripped.startswith("#"):
-            continue
-        match = _ASSIGNMENT.match(line)
-        if not match:
-            skipped.append(number)
-            continue
-        name, raw = match.group(1), match.group(2)
-        if raw and raw[0] in _QUOTES:
-            # A quoted value may run over several lines until its closing quote.
-            quote, body, resume = raw[0], raw[1:], number
-            while _closing(body, quote) < 0 and number < len(lines):
-                body += "\n" + lines[number]
-                number += 1
-            end = _closing(body, quote)
-            if end < 0:  # never closed: dotenv reads the line as an unquoted value
-                number = resume
-                values[name] = raw.split("#", 1)[0].strip()
-                continue
-            value = body[:end]
-            if quote == '"':
-                value = value.replace("\\n", "\n").replace("\\r", "\r").replace('\\"', '"')
-            values[name] = value
-        else:
-            # Unquoted values end at the first '#', as in dotenv.
-            values[name] = raw.split("#", 1)[0].strip()
+    for binding in parse_stream(io.StringIO(text)):
+        if binding.error:
+            skipped.append(binding.original.line)
+        elif binding.key is not None:
+            values[binding.key] = binding.value or ""
     return values, skipped
-
-
-def _closing(body: str, quote: str) -> int:
-    i = 0
-    while i < len(body):
-        if body[i] == "\\" and quote == '"':
-            i += 2
-        elif body[i] == quote:
-            return i
-        else:
-            i += 1
-    return -1
