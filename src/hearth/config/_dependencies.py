@@ -4,29 +4,23 @@ config (what pywrangler reads), and which of them are not installed."""
 from __future__ import annotations
 
 import importlib.metadata
-import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from packaging.requirements import InvalidRequirement, Requirement
+from packaging.utils import canonicalize_name
+
 from . import _fields as f
 from ._source import Source
-
-# PEP 508: a name, optional [extras], then a version, a URL (`@`) or a marker (`;`).
-_REQUIREMENT = re.compile(
-    r"^\s*([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*(?:\[[^\]]*\])?\s*(?:$|[<>=!~;@(])"
-)
-
-
-def normalize_name(name: str) -> str:
-    """PEP 503: `Foo.Bar_baz` and `foo-bar-baz` are one distribution."""
-    return re.sub(r"[-_.]+", "-", name).lower()
 
 
 def requirement_name(requirement: str) -> str | None:
     """The normalised distribution name of a PEP 508 requirement, None if it is not one."""
-    match = _REQUIREMENT.match(requirement)
-    return normalize_name(match.group(1)) if match else None
+    try:
+        return canonicalize_name(Requirement(requirement).name)
+    except InvalidRequirement:
+        return None
 
 
 def read_dependencies(root: Path, warnings: list[str]) -> list[str]:
@@ -56,7 +50,7 @@ def missing_dependencies(deps: list[str], search_path: Sequence[str] | None = No
     default). Only names are compared: versions and environment markers are not checked."""
     path = list(search_path) if search_path is not None else sys.path
     installed = {
-        normalize_name(name)
+        canonicalize_name(name)
         for dist in importlib.metadata.distributions(path=path)
         if (name := dist.metadata["Name"])
     }
