@@ -3,7 +3,6 @@
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
-from urllib.parse import parse_qsl, quote_plus
 
 import ada_url
 
@@ -74,71 +73,60 @@ def _normalize(url: str) -> str:
     return URL(url).href
 
 
-def _serialize_component(text: str) -> str:
-    # application/x-www-form-urlencoded leaves only *-._ and alphanumerics unescaped.
-    return quote_plus(text, safe="*").replace("~", "%7E")
-
-
 class URLSearchParams:
-    """An ordered list of query parameters (`get` gives the first value or None)."""
+    """WHATWG URLSearchParams: ada's own, under the JavaScript names a worker calls, kept in
+    step with the URL it came from (`url.searchParams.set(…)` changes `url.search`)."""
 
-    __slots__ = ("_pairs", "_url")
+    __slots__ = ("_ada", "_url")
 
     def __init__(
         self,
         init: "str | URLSearchParams | Mapping[str, Any] | Iterable[tuple[str, Any]] | None" = None,
     ) -> None:
         self._url: URL | None = None
-        if init is None:
-            self._pairs: list[tuple[str, str]] = []
-        elif isinstance(init, str):
-            self._pairs = parse_qsl(init.removeprefix("?"), keep_blank_values=True)
-        elif isinstance(init, URLSearchParams):
-            self._pairs = list(init._pairs)
+        if init is None or isinstance(init, str | URLSearchParams):
+            self._ada = ada_url.URLSearchParams(str(init or "").removeprefix("?"))
         else:
-            pairs = init.items() if hasattr(init, "items") else init
-            self._pairs = [(str(name), str(value)) for name, value in pairs]
+            self._ada = ada_url.URLSearchParams("")
+            for name, value in init.items() if hasattr(init, "items") else init:
+                self._ada.append(str(name), str(value))
 
     def _update(self) -> None:
         if self._url is not None:
             self._url._ada.search = str(self)
 
     def append(self, name: str, value: Any) -> None:
-        self._pairs.append((name, str(value)))
+        self._ada.append(name, str(value))
         self._update()
 
     def delete(self, name: str, value: Any = None) -> None:
-        self._pairs = [
-            (n, v) for n, v in self._pairs if n != name or (value is not None and v != str(value))
-        ]
+        if value is None:
+            self._ada.delete(name)
+        else:
+            self._ada.delete(name, str(value))
         self._update()
 
     def get(self, name: str) -> str | None:
-        return next((v for n, v in self._pairs if n == name), None)
+        return self._ada.get(name) if self._ada.has(name) else None  # ada answers "" for none
 
     def getAll(self, name: str) -> list[str]:  # noqa: N802 - the WHATWG name
-        return [v for n, v in self._pairs if n == name]
+        return list(self._ada.get_all(name))
 
     get_all = getAll
 
     def has(self, name: str, value: Any = None) -> bool:
-        return any(n == name and (value is None or v == str(value)) for n, v in self._pairs)
+        return self._ada.has(name) if value is None else self._ada.has(name, str(value))
 
     def set(self, name: str, value: Any) -> None:
-        index = next((i for i, (n, _) in enumerate(self._pairs) if n == name), None)
-        if index is None:
-            self._pairs.append((name, str(value)))
-        else:
-            rest = [(n, v) for n, v in self._pairs[index + 1 :] if n != name]
-            self._pairs[index:] = [(name, str(value)), *rest]
+        self._ada.set(name, str(value))
         self._update()
 
     def sort(self) -> None:
-        self._pairs.sort(key=lambda pair: pair[0])
+        self._ada.sort()
         self._update()
 
     def entries(self) -> Iterator[tuple[str, str]]:
-        return iter(list(self._pairs))
+        return iter(list(self._ada.items()))
 
     def keys(self) -> Iterator[str]:
         return (n for n, _ in self.entries())
@@ -151,23 +139,21 @@ class URLSearchParams:
 
     @property
     def size(self) -> int:
-        return len(self._pairs)
+        return self._ada.size
 
     def __len__(self) -> int:
-        return len(self._pairs)
+        return self._ada.size
 
     def __contains__(self, name: object) -> bool:
-        return any(n == name for n, _ in self._pairs)
+        return isinstance(name, str) and self._ada.has(name)
 
     def toString(self) -> str:  # noqa: N802
-        return "&".join(
-            f"{_serialize_component(n)}={_serialize_component(v)}" for n, v in self._pairs
-        )
+        return str(self._ada)
 
     __str__ = toString
 
     def __repr__(self) -> str:
-        return f"URLSearchParams({self._pairs!r})"
+        return f"URLSearchParams({list(self._ada.items())!r})"
 
 
 def _component(name: str, doc: str) -> property:
