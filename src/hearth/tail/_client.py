@@ -1,11 +1,11 @@
 """Following an environment's tail from a client (`hearth tail`): the WebSocket, its framing,
-and reconnecting when the server restarts."""
+and reconnecting when the server restarts (websockets' reconnecting `connect`, told which
+failures are final)."""
 
 from __future__ import annotations
 
-import asyncio
 import json
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 from urllib.parse import quote, urlencode, urlsplit, urlunsplit
 
@@ -70,38 +70,58 @@ async def follow(
     if urlsplit(api_url).scheme not in ("http", "https") or not urlsplit(api_url).hostname:
         raise TailError(f"invalid API URL {api_url!r}: expected http://host:port or https://…")
     url = tail_url(api_url, service, environment, version, filters)
-    headers = {"Authorization": f"Bearer {token}"}
-    opened = False  # once the tail has been open, failures mean "retry", not "give up"
-    delay = FIRST_DELAY
-    while True:
-        try:
-            async with connect(url, additional_headers=headers, max_size=MAX_MESSAGE) as socket:
-                opened, delay = True, FIRST_DELAY
-                async for raw in socket:
-                    message = json.loads(raw)
-                    if message.get("type") == "event":
-                        yield message["event"]
-                    elif message.get("type") == "dropped":
-                        count = message.get("count", 0)
-                        notice(f"{count} event(s) dropped: this tail could not keep up")
-            reason = f"{api_url} closed the connection"
-        except InvalidStatus as error:
+    state = {"opened": False, "outage": False}  # once open, failures mean "retry"
+
+    def retry_or_fail(error: Exception) -> Exception | None:
+        """websockets' reconnect asks: None retries (after the next delay), else raise."""
+        if isinstance(error, InvalidStatus):
             status = error.response.status_code
-            text = f"{status} {_server_message(error.response.body)}"
-            if not opened or status not in _RETRY_STATUSES:
-                raise TailError(text) from None
-            reason = text
+            reason = f"{status} {_server_message(error.response.body)}"
+            if not state["opened"] or status not in _RETRY_STATUSES:
+                return TailError(reason)
+        elif isinstance(error, OSError | TimeoutError | InvalidHandshake):
+            if not state["opened"]:
+                return TailError(f"cannot reach the Hearth API at {api_url}: {error}")
+            reason = f"lost the connection to {api_url}"
+        else:
+            return error
+        if not state["outage"]:  # one notice per outage, not per attempt
+            state["outage"] = True
+            notice(f"{reason}; reconnecting…")
+        return None
+
+    sockets = connect(
+        url,
+        additional_headers={"Authorization": f"Bearer {token}"},
+        max_size=MAX_MESSAGE,
+        process_exception=retry_or_fail,
+        reconnect_delays=_delays,
+    )
+    async for socket in sockets:
+        state.update(opened=True, outage=False)
+        try:
+            async for raw in socket:
+                message = json.loads(raw)
+                if message.get("type") == "event":
+                    yield message["event"]
+                elif message.get("type") == "dropped":
+                    count = message.get("count", 0)
+                    notice(f"{count} event(s) dropped: this tail could not keep up")
+            reason = f"{api_url} closed the connection"
         except ConnectionClosed as error:
             if error.rcvd is not None and error.rcvd.code == 1008:  # a policy refusal is final
                 raise TailError(error.rcvd.reason or "the server refused the tail") from None
             reason = f"lost the connection to {api_url}"
-        except (OSError, TimeoutError, InvalidHandshake) as error:
-            if not opened:
-                raise TailError(f"cannot reach the Hearth API at {api_url}: {error}") from None
-            reason = f"lost the connection to {api_url}"
-        if delay == FIRST_DELAY:  # one notice per outage, not per attempt
-            notice(f"{reason}; reconnecting…")
-        await asyncio.sleep(delay)
+        state["outage"] = True
+        notice(f"{reason}; reconnecting…")
+
+
+def _delays() -> Iterator[float]:
+    """0.5 s, doubling to 5 s: a restarted server is followed again within a second or so
+    (websockets' default starts at up to 5 s and grows to 90 s)."""
+    delay = FIRST_DELAY
+    while True:
+        yield delay
         delay = min(delay * 2, MAX_DELAY)
 
 
