@@ -14,6 +14,7 @@ from hearth.fetch import (
     Request,
     Response,
     request_from_asgi,
+    request_target,
     response_messages,
     send_response,
 )
@@ -203,6 +204,14 @@ def test_request_from_asgi_is_a_request():
 
 def test_url_uses_the_host_header_and_raw_path():
     assert request_from_asgi(scope(), never_called).url == "https://example.com/a%20b?q=1"
+
+
+def test_the_request_target_of_a_log_line_does_not_build_the_url():
+    request = request_from_asgi(scope(), never_called)
+    assert request_target(request) == "/a%20b?q=1"
+    assert request._url is None  # the worker never asked: no Host parsing, no normalising
+    assert request_target(Request("https://example.com/p/q?x=1")) == "/p/q?x=1"
+    assert request_target(Request("https://example.com")) == "/"
 
 
 def test_url_falls_back_to_the_server_address_without_a_host_header():

@@ -1,9 +1,10 @@
-"""`hearth dev`'s request log: plain lines, buffered, written once per event-loop turn.
+"""`hearth dev`'s request log: plain lines, buffered, written a few milliseconds later.
 
 Rendering each request line through rich cost ~150 µs, seven times the request it described;
 a line here is an f-string appended to a list. Colour is a few ANSI codes, only on a terminal
-and never with NO_COLOR. The buffer is written at the end of the loop turn that filled it, so a
-line appears as soon as its request is done and a burst of requests costs one `write`.
+and never with NO_COLOR. The buffer is written `FLUSH_DELAY` after its first line: sooner than
+a person notices, and every request in between shares one `write` (a write per request cost
+~2.5 µs, a third of a hello request).
 """
 
 from __future__ import annotations
@@ -13,8 +14,10 @@ from typing import IO
 
 from rich.console import Console
 
+from ..fetch import Request, request_target
 from ..runtime import TraceEvent
 
+FLUSH_DELAY = 0.02  # seconds
 _CODES = {"green": "32", "yellow": "33", "red": "31", "dim": "2"}
 _LEVEL_COLOUR = {"error": "red", "warn": "yellow", "debug": "dim"}
 
@@ -35,9 +38,9 @@ class LineWriter:
 
     def write(self, line: str) -> None:
         self._pending.append(line)
-        if len(self._pending) == 1:  # the first line of this loop turn: flush at its end
+        if len(self._pending) == 1:  # the first line since the last write: schedule one
             try:
-                asyncio.get_running_loop().call_soon(self.flush)
+                asyncio.get_running_loop().call_later(FLUSH_DELAY, self.flush)
             except RuntimeError:  # no loop (a test printing directly): write at once
                 self.flush()
 
@@ -51,25 +54,31 @@ class LineWriter:
 
 def print_trace(lines: LineWriter, trace: TraceEvent) -> None:
     """One line per request (method, path, status, ms), then the worker's logs."""
-    if trace.kind == "fetch" and trace.request is not None:
-        request = trace.request
-        path = request.url.split("/", 3)[3] if request.url.count("/") >= 3 else ""
+    kind = trace.kind
+    if kind == "fetch":
+        request = trace.event  # Default's fetch gets the Request itself, the cheap common case
+        if not isinstance(request, Request):
+            request = trace.request
         status = trace.status or 500
         colour = "green" if status < 400 else "yellow" if status < 500 else "red"
         # A request a service binding made: indented under the request that made it.
         via = f"  ↳ {trace.script_name} " if trace.parent_id is not None else ""
-        painted = lines.paint(str(status), colour)
-        lines.write(f"{via}{request.method} /{path} {painted} ({trace.wall_time_ms:.2f} ms)")
-    elif trace.kind == "rpc":
+        painted = lines.paint(str(status), colour) if lines.colour else status
+        target = request_target(request)  # not request.url: it is built on first use
+        lines.write(f"{via}{request.method} {target} {painted} ({trace.wall_time_ms:.2f} ms)")
+    elif kind == "rpc":
         lines.write(f"  ↳ {_callee(trace)}.{trace.event.method}() ({trace.wall_time_ms:.2f} ms)")
     else:
-        lines.write(f"{trace.kind} {getattr(trace.event, 'cron', '')} - {trace.outcome}")
-    for entry in trace.logs:
+        lines.write(f"{kind} {getattr(trace.event, 'cron', '')} - {trace.outcome}")
+    logs, exceptions = trace.logs, trace.exceptions
+    if not logs and not exceptions:
+        return
+    for entry in logs:
         text = " ".join(str(part) for part in entry["message"])
         lines.write(
             lines.paint(f"  ({entry['level']}) {text}", _LEVEL_COLOUR.get(entry["level"], ""))
         )
-    for exc in trace.exceptions:
+    for exc in exceptions:
         lines.write(lines.paint(exc["stack"].rstrip(), "red"))
 
 

@@ -7,6 +7,7 @@ on the port, the others are reached through service bindings (the server is thei
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import os
 import signal
@@ -27,7 +28,7 @@ from ..config import KVNamespaceBinding
 from ..edge._app import EdgeApp, Scope
 from ..edge._server import make_server
 from ..fetch import Response, aclose_client
-from ..runtime import InProcessRuntime, TraceEvent
+from ..runtime import InProcessRuntime
 from ..triggers import scheduled_paths, scheduled_response
 from ._banner import HOTKEYS, binding_lines, hotkeys
 from ._lines import LineWriter, print_trace
@@ -95,7 +96,8 @@ class DevServer:
         self.reloaded = asyncio.Event()  # set after every reload (tests wait on it)
         self.log_requests = log_requests
         if log_requests:
-            self.runtime.trace_bus.subscribe(self._print_trace, cpu_time=False)
+            printer = functools.partial(print_trace, self.lines)  # no method frame per request
+            self.runtime.trace_bus.subscribe(printer, cpu_time=False)
 
     def _resolve(self, scope: Scope) -> str | Response | Awaitable[Response]:
         current = self.project.current
@@ -286,6 +288,3 @@ class DevServer:
         """The console's own messages, after the request lines written before them."""
         self.lines.flush()
         self.console.print(*args, **kwargs)
-
-    def _print_trace(self, trace: TraceEvent) -> None:
-        print_trace(self.lines, trace)

@@ -4,7 +4,7 @@ Semantics follow the Fetch standard as Cloudflare Workers implement it, with the
 flavour of Cloudflare's `workers` SDK (snake_case aliases, keyword arguments).
 """
 
-from ._asgi import request_from_asgi, response_messages, send_response
+from ._asgi import request_from_asgi, request_target, response_messages, send_response
 from ._body import ReadableStream
 from ._formdata import Blob, File, FormData
 from ._headers import Headers
@@ -26,6 +26,7 @@ __all__ = [
     "aclose_client",
     "fetch",
     "request_from_asgi",
+    "request_target",
     "response_messages",
     "send_response",
 ]

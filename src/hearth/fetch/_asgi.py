@@ -71,6 +71,20 @@ def request_from_asgi(
     return request
 
 
+def request_target(request: Request) -> str:
+    """`/path?query` of a request, as a log line shows it. A request a server handed over
+    answers from its ASGI scope: its URL (the Host header, WHATWG normalisation) is built only
+    when the worker itself asks for it."""
+    if type(request) is _ASGIRequest and request._url is None:
+        scope = request._scope
+        raw_path = scope.get("raw_path")
+        path = raw_path.decode("latin-1") if raw_path else quote(scope["path"], safe=_PATH_SAFE)
+        query = scope.get("query_string")
+        return f"{path}?{query.decode('latin-1')}" if query else path
+    url = request.url
+    return "/" + url.split("/", 3)[3] if url.count("/") >= 3 else "/"
+
+
 def _has_body(method: str, raw_headers: Any) -> bool:
     length = None
     for name, value in raw_headers:

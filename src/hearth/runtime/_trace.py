@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -23,23 +24,25 @@ class TraceEvent:
     def __init__(self, ctx: ExecutionContext) -> None:
         self._ctx = ctx
 
-    id = property(lambda self: self._ctx.trace_id)
+    # attrgetter properties: read per event by every subscriber (the dev log, each tail's
+    # filter), at about half the cost of a Python-level getter.
+    id = property(attrgetter("_ctx.trace_id"))
     parent_id = property(
         lambda self: None if self._ctx.parent is None else self._ctx.parent.trace_id
     )
-    version = property(lambda self: self._ctx.version)
-    kind = property(lambda self: self._ctx.kind)
-    event = property(lambda self: self._ctx.event)
-    entrypoint = property(lambda self: self._ctx.entrypoint)
-    status = property(lambda self: self._ctx.status)
-    outcome = property(lambda self: self._ctx.outcome)
+    version = property(attrgetter("_ctx.version"))
+    kind = property(attrgetter("_ctx.kind"))
+    event = property(attrgetter("_ctx.event"))
+    entrypoint = property(attrgetter("_ctx.entrypoint"))
+    status = property(attrgetter("_ctx.status"))
+    outcome = property(attrgetter("_ctx.outcome"))
     logs = property(lambda self: self._ctx.logs or [])
     exceptions = property(lambda self: self._ctx.exceptions or [])
-    wall_time_ms = property(lambda self: self._ctx.wall_time_ms)
-    cpu_time_ms = property(lambda self: self._ctx.cpu_time_ms)
+    wall_time_ms = property(attrgetter("_ctx.wall_time_ms"))
+    cpu_time_ms = property(attrgetter("_ctx.cpu_time_ms"))
     event_timestamp = property(lambda self: int(self._ctx.timestamp * 1000))
-    script_name = property(lambda self: self._ctx.version.script_name)
-    environment = property(lambda self: self._ctx.version.environment)
+    script_name = property(attrgetter("_ctx.version.script_name"))
+    environment = property(attrgetter("_ctx.version.environment"))
 
     @property
     def request(self) -> Any:
