@@ -29,4 +29,3 @@ async def test_lines_are_written_together_a_few_milliseconds_after_the_first() -
     assert out.getvalue() == ""  # one write for the burst, not one per request
     await asyncio.sleep(FLUSH_DELAY * 2)
     assert out.getvalue() == "GET / 200\nGET /a 404\n"
-

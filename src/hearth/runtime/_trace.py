@@ -19,10 +19,11 @@ class TraceEvent:
     """What happened in one invocation: a read-only view of its `ExecutionContext`,
     made only when a subscriber is listening, and serialised only when asked (`to_dict`)."""
 
-    __slots__ = ("_ctx",)
+    __slots__ = ("_ctx", "_search_text")
 
     def __init__(self, ctx: ExecutionContext) -> None:
         self._ctx = ctx
+        self._search_text: str | None = None
 
     # attrgetter properties: read per event by every subscriber (the dev log, each tail's
     # filter), at about half the cost of a Python-level getter.
@@ -43,6 +44,17 @@ class TraceEvent:
     event_timestamp = property(lambda self: int(self._ctx.timestamp * 1000))
     script_name = property(attrgetter("_ctx.version.script_name"))
     environment = property(attrgetter("_ctx.version.environment"))
+
+    @property
+    def search_text(self) -> str:
+        """The log lines and exceptions' `Name: message`, lower-cased, one per line: what a
+        tail's `search` looks in. Made once per event, however many tails search it."""
+        text = self._search_text
+        if text is None:
+            lines = [str(part) for log in self.logs for part in log.get("message", ())]
+            lines += [f"{e.get('name', '')}: {e.get('message', '')}" for e in self.exceptions]
+            text = self._search_text = "\n".join(lines).lower()
+        return text
 
     @property
     def request(self) -> Any:

@@ -86,7 +86,11 @@ async def serve(
     # them with a 500 instead of handing them to the worker as plain requests.
     workers = make_server(node.edge.app, *settings.listen, ws="none", **ssl_options)
     # An open SSE tail would otherwise hold the shutdown for as long as its client stays.
-    admin = make_server(api, *settings.admin_listen, timeout_graceful_shutdown=2)
+    # Tail messages are small JSON events sent on the workers' own core: compressing each one
+    # (permessage-deflate, uvicorn's default) cost more than the request it described.
+    admin = make_server(
+        api, *settings.admin_listen, timeout_graceful_shutdown=2, ws_per_message_deflate=False
+    )
     servers = [workers, admin]
     if tls is not None and tls.redirect_port is not None:
         redirect = https_redirect(settings.listen[1])

@@ -10,9 +10,7 @@ WebSocket is refused before the handshake with that same HTTP response.
 from __future__ import annotations
 
 import asyncio
-import json
 from collections.abc import AsyncIterator, Iterable
-from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request, WebSocket
 from fastapi.responses import Response, StreamingResponse
@@ -24,13 +22,14 @@ from ..api._context import ApiContext, Ctx
 from ..api._errors import ERROR_RESPONSES, error_response
 from ..control import ControlError, Invalid, Principal
 from ._filters import FilterError, compile_filters, parse_query
-from ._tails import Tail, TailRegistry
+from ._tails import Message, Tail, TailRegistry
 
 __all__ = ["router"]
 
 router = APIRouter(tags=["tail"], responses=ERROR_RESPONSES)
 
 PATH = "/services/{service}/environments/{environment}/tail"
+BATCH_WAIT = 0.01  # seconds an event waits for the ones behind it (one write for all)
 KEEPALIVE_SECONDS = 15.0  # an SSE comment this often: proxies keep the stream, dead peers show
 
 
@@ -79,12 +78,6 @@ async def _open_tail(
     return _registry(app).open(key, ctx.node.runtime.trace_bus, matches)
 
 
-def _dump(message: dict[str, Any]) -> str:
-    # default=str: a log argument that is not JSON (it should be text already) must not end
-    # the tail.
-    return json.dumps(message, separators=(",", ":"), default=str)
-
-
 @router.get(
     PATH,
     response_class=StreamingResponse,
@@ -101,7 +94,8 @@ async def tail_events(
     is a WebSocket. Query: `status` (repeatable: ok, error, canceled), `method` (repeatable),
     `header` (`name` or `name:value`), `search` (text in logs and exceptions), `sampling_rate`
     (0 < r ≤ 1), `version` (id or number). Each message is `event: <type>` and `data:` one JSON
-    object, `{"type": "event", "event": {…}}` or `{"type": "dropped", "count": N}`."""
+    object, `{"type": "event", "event": {…}}`, `{"type": "events", "events": [{…}, …]}` (the
+    events that were waiting, in order) or `{"type": "dropped", "count": N}`."""
     if "text/event-stream" not in request.headers.get("accept", ""):
         return error_response(
             426,
@@ -126,7 +120,8 @@ async def _sse(tail: Tail, name: str) -> AsyncIterator[str]:
             if message is None:
                 yield ": keep-alive\n\n"
             else:
-                yield f"event: {message['type']}\ndata: {_dump(message)}\n\n"
+                kind, text = await _gathered(tail, message)
+                yield f"event: {kind}\ndata: {text}\n\n"
     finally:
         tail.close()
 
@@ -193,7 +188,15 @@ async def _send_all(websocket: WebSocket, tail: Tail) -> None:
     while True:
         message = await tail.next()
         if message is not None:
-            await websocket.send_text(_dump(message))
+            await websocket.send_text((await _gathered(tail, message))[1])
+
+
+async def _gathered(tail: Tail, first: Message) -> tuple[str, str]:
+    """`first` and what arrives within `BATCH_WAIT` after it, as one message: a busy
+    environment's tail costs one socket write per 10 ms instead of one per event."""
+    if first["type"] == "event":
+        await asyncio.sleep(BATCH_WAIT)
+    return tail.batch(first)
 
 
 async def _until_disconnect(websocket: WebSocket) -> None:

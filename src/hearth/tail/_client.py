@@ -102,9 +102,13 @@ async def follow(
         try:
             async for raw in socket:
                 message = json.loads(raw)
-                if message.get("type") == "event":
+                kind = message.get("type")
+                if kind == "event":
                     yield message["event"]
-                elif message.get("type") == "dropped":
+                elif kind == "events":  # the server's batch of what was waiting, in order
+                    for event in message["events"]:
+                        yield event
+                elif kind == "dropped":
                     count = message.get("count", 0)
                     notice(f"{count} event(s) dropped: this tail could not keep up")
             reason = f"{api_url} closed the connection"

@@ -12,7 +12,7 @@ import math
 import random
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ..fetch._headers import TOKEN
 
@@ -162,11 +162,4 @@ def compile_filters(
 
 
 def _mentions(event: TraceEvent, needle: str) -> bool:
-    for log in event.logs:
-        if any(needle in str(part).lower() for part in log.get("message", ())):
-            return True
-    for exception in event.exceptions:
-        text: Any = f"{exception.get('name', '')}: {exception.get('message', '')}"
-        if needle in text.lower():
-            return True
-    return False
+    return needle in event.search_text
