@@ -227,7 +227,9 @@ def _namespace_by_title(api: Api, title: str) -> str:
 
 
 def _send(api: Api, target: Target, bundle: Bundle, metadata: dict[str, Any]) -> dict[str, Any]:
-    parts = [("metadata", (None, json.dumps(metadata), "application/json"))]
+    parts: list[tuple[str, tuple[str | None, str | bytes, str]]] = [
+        ("metadata", (None, json.dumps(metadata), "application/json"))
+    ]
     parts += [
         (name, (name, data, "application/octet-stream")) for name, data in bundle.files.items()
     ]

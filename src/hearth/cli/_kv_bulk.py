@@ -43,7 +43,7 @@ def _keys(file: Path) -> list[str]:
     bad = next((i for i, key in enumerate(keys) if not isinstance(key, str)), None)
     if bad is not None:
         raise CliError(f"{file}: item {bad} is not a key (a string, or an object with a key)")
-    return keys
+    return [str(key) for key in keys]
 
 
 @bulk.command("put", epilog="Example: hearth kv bulk put data.json --binding CACHE")

@@ -56,9 +56,9 @@ def missing_dependencies(deps: list[str], search_path: Sequence[str] | None = No
     }
     missing = []
     for requirement in deps:
-        name = requirement_name(requirement)
-        if name is None:
+        wanted = requirement_name(requirement)
+        if wanted is None:
             raise ValueError(f"not a valid requirement: {requirement!r}")
-        if name not in installed:
+        if wanted not in installed:
             missing.append(requirement)
     return missing

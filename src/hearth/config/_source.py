@@ -33,7 +33,8 @@ def format_key(path: KeyPath) -> str:
 
 
 def file_format(path: Path) -> Format | None:
-    return {".toml": "toml", ".json": "json", ".jsonc": "json"}.get(path.suffix.lower())
+    formats: dict[str, Format] = {".toml": "toml", ".json": "json", ".jsonc": "json"}
+    return formats.get(path.suffix.lower())
 
 
 class Source:

@@ -6,6 +6,7 @@ alone never yields a working token. Scopes: `admin` (everything in the account) 
 
 from __future__ import annotations
 
+import builtins
 import hashlib
 import secrets
 from dataclasses import dataclass
@@ -119,7 +120,7 @@ class Accounts:
             raise NotFound(f"account {name!r} not found", code="account_not_found")
         return Account(row.id, row.name, row.subdomain, row.created_at)
 
-    async def list(self) -> list[Account]:
+    async def list(self) -> builtins.list[Account]:
         async with self._ctx.store.read() as conn:
             rows = await conn.execute(sa.select(accounts).order_by(accounts.c.name))
         return [Account(r.id, r.name, r.subdomain, r.created_at) for r in rows]
@@ -136,7 +137,7 @@ class Accounts:
             )
         return await self._insert(target.id, name, scope, value)
 
-    async def tokens_of(self, account: str) -> list[Token]:
+    async def tokens_of(self, account: str) -> builtins.list[Token]:
         """The account's tokens (names and scopes, never values), without a principal."""
         target = await self.get(account)
         return await self._tokens(target.id)
@@ -160,10 +161,10 @@ class Accounts:
         require_write(principal)
         return await self._insert(principal.account.id, name, scope, None)
 
-    async def list_tokens(self, principal: Principal) -> list[Token]:
+    async def list_tokens(self, principal: Principal) -> builtins.list[Token]:
         return await self._tokens(principal.account.id)
 
-    async def _tokens(self, account_id: str) -> list[Token]:
+    async def _tokens(self, account_id: str) -> builtins.list[Token]:
         query = sa.select(tokens).where(tokens.c.account_id == account_id)
         async with self._ctx.store.read() as conn:
             rows = await conn.execute(query.order_by(tokens.c.name))

@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from ..store._tables import deployment_versions, deployments, versions
 from ._accounts import Principal, require_write
 from ._context import Context, EnvRef, Page, find_environment, new_id, now
-from ._errors import Conflict, Invalid, NotFound
+from ._errors import Conflict, ControlError, Invalid, NotFound
 from ._events import DeploymentChanged
 from ._validation import (
     DEPLOYMENT_TRIGGERS,
@@ -185,7 +185,7 @@ def _check_split(split: Mapping[str, float]) -> list[tuple[str, float]]:
 
 
 async def _check_versions_belong(
-    conn: AsyncConnection, ref: EnvRef, version_ids: list[str], error: type[Exception] = Invalid
+    conn: AsyncConnection, ref: EnvRef, version_ids: list[str], error: type[ControlError] = Invalid
 ) -> None:
     found = set(
         (

@@ -13,6 +13,7 @@ import json
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Any
 
 __all__ = [
     "AccountCreated",
@@ -173,7 +174,7 @@ def event_from_json(text: str) -> Event:
     data = json.loads(text)
     cls = _KINDS[data.pop("type")]
     # JSON has no tuples; every sequence field of an event is a tuple.
-    fields = {k: tuple(v) if isinstance(v, list) else v for k, v in data.items()}
+    fields: dict[str, Any] = {k: tuple(v) if isinstance(v, list) else v for k, v in data.items()}
     return cls(**fields)
 
 

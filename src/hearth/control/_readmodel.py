@@ -7,6 +7,7 @@ through the API.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -212,7 +213,7 @@ async def _environment_views(
 
 
 async def _version_views(
-    conn: AsyncConnection, store: Store, rows: list[sa.Row[Any]]
+    conn: AsyncConnection, store: Store, rows: Sequence[sa.Row[Any]]
 ) -> list[VersionView]:
     set_ids = {r.secret_set_id for r in rows if r.secret_set_id is not None}
     secrets: dict[str, dict[str, str]] = {}

@@ -9,6 +9,7 @@ once per account.
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -52,7 +53,7 @@ class Routes:
 
     # -- routes -------------------------------------------------------------------------------
 
-    async def list(self, principal: Principal) -> list[Route]:
+    async def list(self, principal: Principal) -> builtins.list[Route]:
         query = (
             _with_target(sa.select(routes, *_TARGET), routes.c.environment_id)
             .where(routes.c.account_id == principal.account.id)
@@ -115,7 +116,7 @@ class Routes:
 
     # -- custom domains -----------------------------------------------------------------------
 
-    async def list_domains(self, principal: Principal) -> list[CustomDomain]:
+    async def list_domains(self, principal: Principal) -> builtins.list[CustomDomain]:
         query = (
             _with_target(sa.select(custom_domains, *_TARGET), custom_domains.c.environment_id)
             .where(custom_domains.c.account_id == principal.account.id)
@@ -369,7 +370,9 @@ async def refuse_routes(conn: AsyncConnection, environment_ids: Iterable[str], w
         )
 
 
-async def removal_events(conn: AsyncConnection, environment_ids: Iterable[str]) -> list[Event]:
+async def removal_events(
+    conn: AsyncConnection, environment_ids: Iterable[str]
+) -> builtins.list[Event]:
     """Events for the routes and custom domains that deleting these environments removes
     (the foreign keys cascade; the edge still has to hear about each one)."""
     ids = list(environment_ids)

@@ -84,7 +84,7 @@ def check_trigger(value: object, allowed: frozenset[str]) -> str:
             f"triggered_by must be one of {', '.join(sorted(allowed))}, not {value!r}",
             code="invalid_triggered_by",
         )
-    return value  # type: ignore[return-value]
+    return value
 
 
 def check_compatibility(date_value: object, flags: object) -> tuple[str | None, list[str]]:

@@ -52,7 +52,7 @@ def binding_lines(config: WorkerConfig, running: set[str]) -> list[str]:
 
 
 @contextlib.contextmanager
-def hotkeys(actions: dict[str, Callable[[], None]]) -> Iterator[bool]:
+def hotkeys(actions: dict[str, Callable[[], object]]) -> Iterator[bool]:
     """Read single keys from a terminal while the session runs (yields whether it does):
     the terminal is in cbreak mode, no Enter needed, and restored on the way out."""
     stdin = sys.stdin

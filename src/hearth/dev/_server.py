@@ -14,7 +14,7 @@ import signal
 import socket
 import sys
 import webbrowser
-from collections.abc import Awaitable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -105,6 +105,7 @@ class DevServer:
             if scope["path"] in self.scheduled_paths:
                 return scheduled_response(self.runtime, current, scope["query_string"])
             return current
+        assert isinstance(current, LoadFailure)
         if self.log_requests:  # no worker ran, so no trace: the line is written here
             status = self.lines.paint("500", "red")
             self.lines.write(
@@ -184,7 +185,11 @@ class DevServer:
             for sig in (signal.SIGINT, signal.SIGTERM):
                 loop.add_signal_handler(sig, self.stop)
         watcher = asyncio.ensure_future(self._watch())
-        keys = {"b": lambda: webbrowser.open(self.url), "c": self.console.clear, "x": self.stop}
+        keys: dict[str, Callable[[], object]] = {
+            "b": lambda: webbrowser.open(self.url),
+            "c": self.console.clear,
+            "x": self.stop,
+        }
         try:
             with hotkeys(keys) as interactive:
                 if interactive:

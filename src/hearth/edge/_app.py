@@ -6,15 +6,15 @@ Plain ASGI on purpose (no framework on the hot path); see DESIGN.md §7.
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
 from ..fetch import Response, request_from_asgi, response_messages, send_response
 from ..runtime import Runtime
 
-Scope = dict[str, Any]
-Receive = Callable[[], Awaitable[dict[str, Any]]]
-Send = Callable[[dict[str, Any]], Awaitable[None]]
+Scope = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
+Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
 
 #: Decides which loaded version serves a request; a Response answers it directly
 #: (an unknown host, or `hearth dev`'s error page while the code does not load); an awaitable
@@ -39,9 +39,9 @@ class EdgeApp:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
             target = self.resolve(scope)
-            if type(target) is not str and not isinstance(target, Response):
+            if not isinstance(target, str | Response):
                 target = await target  # the slow path: e.g. a preview version loaded on demand
-            if type(target) is str:
+            if isinstance(target, str):
                 request = request_from_asgi(scope, receive)
                 try:
                     response = await self.runtime.invoke(target, request)

@@ -92,7 +92,9 @@ def parse_overrides(value: str) -> dict[str, str]:
 
 
 def _split_members(value: str) -> list[str]:
-    members, current, quoted, escaped = [], [], False, False
+    members: list[str] = []
+    current: list[str] = []
+    quoted = escaped = False
     for char in value:
         if escaped:
             escaped = False

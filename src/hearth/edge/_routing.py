@@ -273,7 +273,7 @@ class RoutingTable:
         if name is None:
             if len(host) > _MAX_HOST_HEADER:
                 return None  # cannot name any host; and must not fill the memo with junk
-            name = request_host(host if type(host) is str else host.decode("latin-1"))
+            name = request_host(host if isinstance(host, str) else host.decode("latin-1"))
             if len(self._names) >= _NAME_CACHE_SIZE:
                 self._names.clear()
             self._names[host] = name
@@ -283,7 +283,7 @@ class RoutingTable:
         node = nodes.get(name)
         if node is not None and node.generated is not None:
             return node.generated
-        path_and_query = target if type(target) is str else target.decode("latin-1")
+        path_and_query = target if isinstance(target, str) else target.decode("latin-1")
         if query:
             path_and_query = f"{path_and_query}?{query.decode('latin-1')}"
         match: Match | None = None

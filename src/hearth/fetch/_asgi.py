@@ -30,6 +30,10 @@ class _ASGIRequest(Request):
     """A Request whose URL, headers and body are read from the ASGI scope on first use."""
 
     __slots__ = ("_scope", "_receive")
+    _scope: Scope
+    _receive: Receive | None
+    _url: str | None  # type: ignore[assignment]  # built on first use
+    _headers: Headers | None  # type: ignore[assignment]
 
     @property
     def url(self) -> str:

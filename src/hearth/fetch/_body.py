@@ -5,6 +5,7 @@ bytes until someone asks for `.body`, so the common small response never builds 
 """
 
 import asyncio
+import builtins
 import io
 import json
 from collections import deque
@@ -182,10 +183,9 @@ class _TeeBranch:
 
 def extract_body(body: "BodyInit") -> tuple[bytes | None, "ReadableStream | None", str | None]:
     """Fetch's "extract a body": `(content, stream, default content-type)` for a body init."""
-    kind = type(body)
-    if kind is str:
+    if type(body) is str:
         return body.encode(), None, TEXT_PLAIN
-    if kind is bytes:
+    if type(body) is bytes:
         return body, None, None
     if body is None:
         return None, None, None
@@ -205,7 +205,7 @@ def extract_body(body: "BodyInit") -> tuple[bytes | None, "ReadableStream | None
         return body._content, None, body.type or None
     if hasattr(body, "__aiter__"):
         return None, ReadableStream(body), None
-    raise TypeError(f"Unsupported body type: {kind.__name__}")
+    raise TypeError(f"Unsupported body type: {type(body).__name__}")
 
 
 class Body:
@@ -214,10 +214,13 @@ class Body:
     __slots__ = ("_content", "_stream", "_used")
 
     # Subclasses provide these.
-    headers: "Headers"
     _content: bytes | None
     _stream: ReadableStream | None
     _used: bool
+
+    @property
+    def headers(self) -> "Headers":  # Request's and Response's own
+        raise NotImplementedError
 
     def _resolve(self) -> None:
         """Hook for subclasses whose body is only built when first needed."""
@@ -265,7 +268,7 @@ class Body:
             return await stream.read_all()
         return content if content is not None else b""
 
-    async def arrayBuffer(self) -> bytes:  # noqa: N802
+    async def arrayBuffer(self) -> builtins.bytes:  # noqa: N802
         return await self.bytes()
 
     buffer = arrayBuffer

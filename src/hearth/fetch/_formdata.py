@@ -1,5 +1,6 @@
 """FormData, Blob and File: building multipart bodies and parsing form bodies."""
 
+import builtins
 import secrets
 from collections.abc import Iterator
 from urllib.parse import parse_qsl
@@ -33,7 +34,7 @@ class Blob:
     async def bytes(self) -> bytes:
         return self._content
 
-    async def arrayBuffer(self) -> bytes:  # noqa: N802 - the File API's name
+    async def arrayBuffer(self) -> builtins.bytes:  # noqa: N802 - the File API's name
         return self._content
 
     async def text(self) -> str:
@@ -244,7 +245,7 @@ async def _parse_multipart(boundary: bytes, stream: ReadableStream) -> FormData:
             "on_part_end",
         )
     }
-    parser = MultipartParser(boundary, callbacks)
+    parser = MultipartParser(boundary, callbacks)  # type: ignore[arg-type]  # a TypedDict of callbacks
     try:
         async for chunk in stream:
             parser.write(chunk)

@@ -40,6 +40,11 @@ class Request(Body):
     """
 
     __slots__ = ("_url", "_method", "_headers", "_redirect", "_cf")
+    _url: str
+    _method: str
+    _headers: Headers
+    _redirect: str
+    _cf: dict[str, Any] | None
 
     def __init__(
         self,

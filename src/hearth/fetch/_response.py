@@ -1,6 +1,7 @@
 """Response: the Fetch standard's Response with Workers' deviations and Python keyword arguments."""
 
 import json as _json
+from collections.abc import Mapping
 from http import HTTPStatus
 from types import MethodType
 from typing import TYPE_CHECKING, Any, TypedDict
@@ -56,7 +57,7 @@ def _options(
     init: dict[str, Any] | int | None,
     status: int | None,
     headers: "HeadersInit",
-    options: dict[str, Any],
+    options: Mapping[str, Any],
 ) -> tuple[int | None, "HeadersInit", str | None, Any]:
     """(status, headers, statusText, webSocket) from the JavaScript-style `init` (or a bare
     status, as in Cloudflare's SDK) and the keywords, which win over `init`."""
@@ -118,13 +119,14 @@ class Response(Body):
     ) -> None:
         # The rare keywords come as **options: every named keyword-only parameter costs each
         # call a lookup of its default, and `Response(text)` is on every request's path.
-        web_socket = text = None
+        web_socket: Any = None
+        text: str | None = None
         if init is not None or options:
             status, headers, text, web_socket = _options(init, status, headers, options)
         if type(body) is str:  # the common case, without the call
             self._content = body.encode()
             self._stream = None
-            default_type = TEXT_PLAIN
+            default_type: str | None = TEXT_PLAIN
         else:
             self._content, self._stream, default_type = extract_body(body)
         if status is None:

@@ -61,7 +61,7 @@ class ExecutionContext:
     ) -> None:
         # Runtime.invoke sets these same fields itself, without this call: keep the two alike.
         self.env = env
-        self.depth = 1 if parent is None else parent.depth + 1
+        self.depth: int = 1 if parent is None else parent.depth + 1
         self.version = version
         self.kind = kind
         self.event = event

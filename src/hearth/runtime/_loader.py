@@ -131,9 +131,10 @@ class _BundleFinder(importlib.abc.MetaPathFinder):
             spec = importlib.machinery.ModuleSpec(fullname, _RootLoader(), is_package=True)
             spec.submodule_search_locations = [str(namespace.root)]
             return spec
-        spec = importlib.machinery.PathFinder.find_spec(fullname, path)
-        if spec is None or not isinstance(spec.loader, importlib.machinery.SourceFileLoader):
-            return spec
+        found = importlib.machinery.PathFinder.find_spec(fullname, path)
+        if found is None or not isinstance(found.loader, importlib.machinery.SourceFileLoader):
+            return found
+        spec = found
         loader = _BundleLoader(fullname, spec.origin or "", namespace)
         return importlib.util.spec_from_file_location(
             fullname,

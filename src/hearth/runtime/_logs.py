@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import sys
-from typing import Any, TextIO
+from typing import Any, TextIO, cast
 
 from ._context import current_invocation
 
@@ -93,9 +93,9 @@ def install_log_capture() -> None:
     if not isinstance(sys.stdout, _StreamRouter) or not isinstance(sys.stderr, _StreamRouter):
         out = _StreamRouter(sys.stdout, "log")
         err = _StreamRouter(sys.stderr, "error")
-        sys.stdout, sys.stderr = out, err  # type: ignore[assignment]
+        sys.stdout, sys.stderr = out, err
     if _handler is None:
-        _handler = _InvocationLogHandler(sys.__stderr__)
+        _handler = _InvocationLogHandler(cast(TextIO, sys.__stderr__ or sys.stderr))
         root = logging.getLogger()
         root.addHandler(_handler)
         if root.level > logging.INFO or root.level == logging.NOTSET:

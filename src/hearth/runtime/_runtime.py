@@ -87,7 +87,9 @@ class InProcessRuntime:
         platform: Any = None,
     ) -> None:
         if build_env is None:
-            from ..bindings import build_env
+            from ..bindings import build_env as default_build_env
+
+            build_env = default_build_env
         self.trace_bus = trace_bus or TraceBus()
         self.platform = platform  # handed to binding factories (service bindings need it)
         self._build_env = build_env
@@ -167,7 +169,7 @@ class InProcessRuntime:
                 cls, target, arity, function = plan
                 request = event
                 if function is not None:  # WorkerEntrypoint's own __init__: set its two fields
-                    instance = _new_object(cls)
+                    instance: Any = _new_object(cls)  # type: ignore[arg-type]
                     instance.ctx = ctx
                     instance.env = loaded.env
                     if arity == 1:  # fetch(self, request), the usual: no argument tuples
@@ -195,7 +197,7 @@ class InProcessRuntime:
                     ctx.cpu_time_ms = (perf_counter() - step_started) * 1000
                     result = done.value
                 else:
-                    timed = CpuTimed(result, suspended_on, perf_counter() - step_started)
+                    timed = CpuTimed(result, suspended_on, perf_counter() - step_started)  # type: ignore[arg-type]
                     result = await timed
                     ctx.cpu_time_ms = timed.cpu * 1000
             elif inspect.isawaitable(result):
@@ -229,10 +231,9 @@ class InProcessRuntime:
 
     def _dispatch(self, loaded: LoadedVersion, event: Event, ctx: ExecutionContext) -> Any:
         env = loaded.env
-        kind = type(event)
-        if kind is ScheduledEvent:
+        if type(event) is ScheduledEvent:
             return self._call_handler(loaded, "scheduled", (event, env, ctx), ctx)
-        if kind is RpcEvent:
+        if type(event) is RpcEvent:
             entry = loaded.entrypoints
             cls = entry.default if event.entrypoint is None else entry.named.get(event.entrypoint)
             if cls is None and event.entrypoint is None:
@@ -249,11 +250,11 @@ class InProcessRuntime:
             if not callable(method):
                 raise TypeError(f'The RPC receiver does not implement the method "{event.method}".')
             return method(*event.args, **event.kwargs)
-        if kind is DurableObjectEvent:
+        if type(event) is DurableObjectEvent:
             ctx.kind = event.kind
             ctx.entrypoint = event.class_name
             return event.handler()
-        if kind is EntrypointFetchEvent:
+        if type(event) is EntrypointFetchEvent:
             ctx.entrypoint = event.entrypoint
             return self._call_handler(
                 loaded, f"fetch@{event.entrypoint}", (event.request, env, ctx), ctx
@@ -283,8 +284,9 @@ class InProcessRuntime:
             for future in late:
                 future.cancel()
             for future in done:
-                if not future.cancelled() and future.exception() is not None:
-                    ctx.record_exception(_exception_record(future.exception()))
+                error = None if future.cancelled() else future.exception()
+                if error is not None:
+                    ctx.record_exception(_exception_record(error))
         ctx.flush_logs()
         loaded.active -= 1
         self._release(loaded, ctx)
@@ -319,9 +321,10 @@ def _plan_handler(loaded: LoadedVersion, handler: str) -> HandlerPlan:
     cls = entry.default
     handler, _, entrypoint = handler.partition("@")  # "fetch@Admin": a named entrypoint's
     if entrypoint:
-        cls = entry.named.get(entrypoint)
-        if cls is None:
+        named = entry.named.get(entrypoint)
+        if named is None:
             raise TypeError(f"Entrypoint {entrypoint!r} does not exist")
+        cls = named
     if cls is None:
         func = entry.handlers.get(handler)
         if func is None:
@@ -329,15 +332,16 @@ def _plan_handler(loaded: LoadedVersion, handler: str) -> HandlerPlan:
             raise HandlerNotDefined(f"Handler {name} is not defined in {loaded.spec.main_module}")
         plan: HandlerPlan = (None, func, positional_arity(func), None)
     else:
-        name = entry.handler_method(cls, handler)
-        if name is None:
+        method = entry.handler_method(cls, handler)
+        if method is None:
             raise HandlerNotDefined(f"Handler does not export a {handler}() function.")
+        name = method
         function = inspect.getattr_static(cls, name)
         # A plain function becomes a bound method (self is not one of the arguments); a
         # staticmethod, classmethod or callable object is called as it is found.
         arity = positional_arity(getattr(cls, name), bound=isinstance(function, FunctionType))
         direct = (
-            cls.__init__ is WorkerEntrypoint.__init__
+            cls.__init__ is WorkerEntrypoint.__init__  # type: ignore[misc]
             and cls.__new__ is object.__new__
             and cls.__getattribute__ is object.__getattribute__
             and isinstance(function, FunctionType)  # not a staticmethod, classmethod, descriptor

@@ -201,13 +201,13 @@ class Node:
             for environment_id in event.environment_ids:
                 await self._refresh(environment_id)
         elif isinstance(event, RouteChanged):
-            view = RouteView(event.route_id, event.account, event.pattern, event.environment_id)
-            edge.apply_route(view, removed=event.removed)
+            route = RouteView(event.route_id, event.account, event.pattern, event.environment_id)
+            edge.apply_route(route, removed=event.removed)
         elif isinstance(event, CustomDomainChanged):
-            view = CustomDomainView(
+            domain = CustomDomainView(
                 event.domain_id, event.account, event.hostname, event.environment_id
             )
-            edge.apply_custom_domain(view, removed=event.removed)
+            edge.apply_custom_domain(domain, removed=event.removed)
 
     async def _environment_ids(self, account_id: str, service: str) -> list[str]:
         import sqlalchemy as sa

@@ -9,6 +9,7 @@ import ssl
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ..edge._live import environment_hostname
 from ..edge._server import https_redirect, make_server
@@ -81,7 +82,9 @@ async def serve(
         workers_url=public_url or workers_url(settings, tls),
         node=node,
     )
-    ssl_options = {"ssl_certfile": str(tls.cert), "ssl_keyfile": str(tls.key)} if tls else {}
+    ssl_options: dict[str, Any] = (
+        {"ssl_certfile": str(tls.cert), "ssl_keyfile": str(tls.key)} if tls else {}
+    )
     # Workers do not take WebSocket upgrades yet: without `ws="none"` uvicorn would answer
     # them with a 500 instead of handing them to the worker as plain requests.
     workers = make_server(node.edge.app, *settings.listen, ws="none", **ssl_options)
@@ -97,8 +100,13 @@ async def serve(
         servers.append(make_server(redirect, settings.listen[0], tls.redirect_port))
     if install_signal_handlers:
         loop = asyncio.get_running_loop()
+
+        def stop() -> None:
+            for server in servers:
+                server.should_exit = True
+
         for sig in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(sig, lambda: [setattr(s, "should_exit", True) for s in servers])
+            loop.add_signal_handler(sig, stop)
     admin_host, admin_port = settings.admin_listen
     scheme = "https" if tls else "http"
     announce(f"hearth serve: workers on {scheme}://{settings.listen[0]}:{settings.listen[1]}")

@@ -5,7 +5,7 @@ failures are final)."""
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Generator
 from typing import Any
 from urllib.parse import quote, urlencode, urlsplit, urlunsplit
 
@@ -76,7 +76,7 @@ async def follow(
         """websockets' reconnect asks: None retries (after the next delay), else raise."""
         if isinstance(error, InvalidStatus):
             status = error.response.status_code
-            reason = f"{status} {_server_message(error.response.body)}"
+            reason = f"{status} {_server_message(bytes(error.response.body or b''))}"
             if not state["opened"] or status not in _RETRY_STATUSES:
                 return TailError(reason)
         elif isinstance(error, OSError | TimeoutError | InvalidHandshake):
@@ -120,7 +120,7 @@ async def follow(
         notice(f"{reason}; reconnecting…")
 
 
-def _delays() -> Iterator[float]:
+def _delays() -> Generator[float, None, None]:
     """0.5 s, doubling to 5 s: a restarted server is followed again within a second or so
     (websockets' default starts at up to 5 s and grows to 90 s)."""
     delay = FIRST_DELAY

@@ -47,7 +47,7 @@ def make_durable_object(
         raise BindingError(
             f"durable object binding {binding.name!r}: this platform runs no Durable Objects"
         )
-    script_name = settings.get("script_name") or None
+    script_name: str | None = settings.get("script_name") or None
     own = script_name is None or script_name == version.script_name
     migrations = settings.get("migrations")
     if own and migrations is not None:
@@ -67,6 +67,7 @@ def make_durable_object(
         version_id = version.id
         return DurableObjectNamespace(binding.name, manager, namespace, lambda: version_id)
     environment = settings.get("environment") or "production"
+    assert script_name is not None  # not `own`: another worker's class
     namespace = NamespaceKey(version.account, script_name, environment, class_name)
     return DurableObjectNamespace(
         binding.name, manager, namespace, lambda: current_version(platform, namespace)

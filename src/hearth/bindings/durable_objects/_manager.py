@@ -129,8 +129,12 @@ class DurableObjectManager:
         self._live.clear()
 
     def storage_path(self, namespace: NamespaceKey, object_id: str) -> Path:
-        parts = (namespace.account, namespace.service, namespace.environment)
-        parts += (namespace.stored_class,)
+        parts = (
+            namespace.account,
+            namespace.service,
+            namespace.environment,
+            namespace.stored_class,
+        )
         for part in parts:
             if not part or "/" in part or part.startswith("."):
                 raise ValueError(f"unusable name in Durable Object namespace {namespace}: {part!r}")
@@ -191,7 +195,7 @@ class DurableObjectManager:
         if live.instance is None:  # reset while waiting
             self._instantiate(live, object_id, version_id)
             await live.gate()
-        instance, version_id = live.instance, live.version_id
+        instance, version_id = live.instance, live.version_id or version_id
         if kind in ("fetch", "alarm"):  # `on_fetch` / `on_alarm` in legacy handler mode
             loaded = self.runtime.loaded(version_id)  # type: ignore[attr-defined]
             method = loaded.entrypoints.handler_method(type(instance), method) or method
@@ -232,7 +236,8 @@ class DurableObjectManager:
             # An instance keeps its version while that version is loaded (deployed): a gradual
             # deployment does not bounce it between versions; a deploy that retires it
             # replaces it, once its running events are done (one instance at a time).
-            if live.version_id == version_id or self.runtime.is_loaded(live.version_id):
+            current = live.version_id
+            if current == version_id or (current is not None and self.runtime.is_loaded(current)):
                 return live
             if not live.active:
                 break

@@ -4,8 +4,8 @@ of the KV checks' errors into API errors."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from typing import Annotated
+from collections.abc import Callable, Coroutine
+from typing import Annotated, Any
 
 from fastapi import Depends, Request, Response
 from fastapi.routing import APIRoute
@@ -38,7 +38,7 @@ class KVRoute(APIRoute):
     """Turns the limit errors the KV checks raise (`KVError`, wherever they surface, even while
     a body streams into the store) into API errors."""
 
-    def get_route_handler(self) -> Callable[[Request], Awaitable[Response]]:
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
 
         async def route(request: Request) -> Response:

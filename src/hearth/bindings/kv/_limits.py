@@ -199,7 +199,7 @@ async def limited_value(source: AsyncIterator[Any]) -> AsyncIterator[bytes]:
             async for rest in source:
                 size += len(rest)
             raise value_too_large(size)
-        yield chunk
+        yield bytes(chunk)
 
 
 def check_list_options(limit: object, prefix: object) -> int:

@@ -294,7 +294,7 @@ class SqliteKVStore(KVStore):
             size = len(value)
         else:
             chunks = rechunk(value)
-            value = None  # the caller's reference is enough; this frame must not pin it
+            value = None  # type: ignore[assignment]  # this frame must not pin the caller's value
             head = await first_chunks(chunks)
             if len(head) == 1:
                 value = head.pop()
@@ -326,6 +326,7 @@ class SqliteKVStore(KVStore):
         blob_id = db.execute(
             "INSERT INTO kv_blobs (released_at) VALUES (?)", (self.now(),)
         ).lastrowid
+        assert blob_id is not None  # an INSERT always has one
         size = seq = 0
         try:
             while head:  # popped, so written chunks are freed as the upload goes on
