@@ -10,9 +10,22 @@ from pathlib import Path
 from rich.console import Console
 
 from hearth.dev import DevServer
+from hearth.dev._lines import LineWriter
 from hearth.edge._server import free_port
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+
+
+class Output(io.StringIO):
+    """What the session printed so far: request lines wait a few ms in their buffer
+    (`dev/_lines.py`), so reading flushes them first."""
+
+    lines: LineWriter | None = None
+
+    def getvalue(self) -> str:
+        if self.lines is not None:
+            self.lines.flush()
+        return super().getvalue()
 
 
 @asynccontextmanager
@@ -25,7 +38,7 @@ async def running_dev(
     """A real `hearth dev` server on a free loopback port, in this event loop (several
     projects, as `-c A -c B`, when given a list: the first is served). KV data goes to
     `persist_to`, or a temporary directory (the examples' folders stay clean)."""
-    output = io.StringIO()
+    output = Output()
     with tempfile.TemporaryDirectory() as scratch:
         server = DevServer(
             path,
@@ -36,6 +49,7 @@ async def running_dev(
             persist_to=persist_to or Path(scratch),
             test_scheduled=test_scheduled,
         )
+        output.lines = server.lines
         server.output = output  # type: ignore[attr-defined]
         task = asyncio.ensure_future(server.serve(install_signal_handlers=False))
         while not server.server.started:
