@@ -13,9 +13,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from hearth.edge._hosts import request_host
-from hearth.edge._patterns import RoutePattern, RoutePatternError, parse_route_pattern
 from hearth.edge._routing import RoutingTable
+from hearth.patterns import RoutePattern, RoutePatternError, parse_route_pattern, request_host
 
 
 class hole(str):  # lower-case: reads as a marker in the tables below

@@ -6,9 +6,8 @@ import random
 
 import pytest
 
-from hearth.edge._hosts import request_host
-from hearth.edge._patterns import RoutePatternError, parse_route_pattern
 from hearth.edge._routing import Match, RoutingTable
+from hearth.patterns import RoutePatternError, parse_route_pattern, request_host
 
 # -- hostnames -------------------------------------------------------------------------------
 

@@ -11,7 +11,8 @@ from fastapi import APIRouter, Query
 from pydantic import Field
 
 from ..control import Conflict, ControlError, CronTrigger, Invalid
-from ..triggers import InvalidCron, NothingDeployed, parse_cron
+from ..patterns import InvalidCron, parse_cron
+from ..triggers import NothingDeployed
 from ._auth import Caller, Writer
 from ._context import ApiContext, Ctx, Out, Strict
 from ._errors import ERROR_RESPONSES

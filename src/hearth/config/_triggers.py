@@ -26,7 +26,7 @@ def read_crons(src: Source, value: object, path: KeyPath) -> list[str]:
     triggers = f.table(src, value, path)
     f.warn_unknown(src, triggers, path, ("crons",))
     crons = f.optional(src, triggers, "crons", path, f.string_list) or []
-    from ..triggers import InvalidCron, parse_cron  # croniter, only for configs with crons
+    from ..patterns import InvalidCron, parse_cron  # croniter, only for configs with crons
 
     for i, cron in enumerate(crons):
         try:

@@ -34,7 +34,7 @@ def canonical_domain(domain: str) -> str:
     """The platform domain as hostnames are compared everywhere (lower-case, IDNA, no
     trailing dot): `Hearth.Test.` → `hearth.test`. Raises `ValueError` saying what is wrong."""
     # Imported here: the edge imports the runtime, which the control plane does not need.
-    from ..edge._hosts import canonical_hostname
+    from ..patterns import canonical_hostname
 
     try:
         return canonical_hostname(domain)

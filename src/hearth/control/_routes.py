@@ -188,7 +188,7 @@ class Routes:
     def _canonical_pattern(self, pattern: str) -> str:
         # Imported here: the edge imports the runtime, which the control plane does not need
         # for anything else.
-        from ..edge._patterns import parse_route_pattern
+        from ..patterns import parse_route_pattern
 
         if not isinstance(pattern, str):
             raise Invalid("a route pattern is a string", code="invalid_route")
@@ -220,7 +220,7 @@ class Routes:
         return canonical
 
     def _canonical_host(self, hostname: str) -> str:
-        from ..edge._hosts import canonical_hostname
+        from ..patterns import canonical_hostname
 
         try:
             host = canonical_hostname(hostname)
@@ -267,7 +267,7 @@ HostClaim = tuple[str, str]
 
 
 def _claim(canonical_pattern: str) -> HostClaim:
-    from ..edge._patterns import parse_route_pattern
+    from ..patterns import parse_route_pattern
 
     parsed = parse_route_pattern(canonical_pattern)
     return (parsed.host, parsed.host_wildcard)

@@ -111,7 +111,7 @@ class Triggers:
 
 def check_crons(crons: object) -> list[str]:
     """A list of distinct, valid cron expressions, or `Invalid` naming the first bad one."""
-    from ..triggers import InvalidCron, parse_cron  # croniter, only when crons are set
+    from ..patterns import InvalidCron, parse_cron  # croniter, only when crons are set
 
     if not isinstance(crons, list):
         raise Invalid("crons must be a list of cron expressions", code="invalid_cron")

@@ -8,7 +8,7 @@ costs no database round trip, and a new environment qualifies the moment its API
 
 from __future__ import annotations
 
-from ._hosts import canonical_hostname
+from ..patterns import canonical_hostname
 from ._live import LiveEdge
 
 __all__ = ["may_issue_certificate"]

@@ -18,10 +18,10 @@ from typing import Any, cast
 
 from ..control import CustomDomainView, EnvironmentView, RouteView, RoutingSnapshot, VersionView
 from ..fetch import Response
+from ..patterns import request_host
 from ..runtime import Runtime, VersionSpec
 from ._app import EdgeApp, Scope
 from ._deployments import DeployedVersion, LiveDeployment
-from ._hosts import request_host
 from ._routing import RoutingTable
 
 log = logging.getLogger("hearth.edge")

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from ._patterns import RoutePattern
+from ..patterns import RoutePattern
 
 __all__ = ["Match", "PathMatcher", "Route", "path_matcher"]
 

@@ -7,7 +7,7 @@ The table holds two kinds of entries:
 
 * **Hostnames** — exact hosts answered on every path: generated hostnames
   (`<service>.<account>.<domain>`, `<env>.…`, `v<N>.<env>.…`) and custom domains.
-* **Routes** — route patterns (see `_patterns`), each with a route id.
+* **Routes** — route patterns (see `hearth.patterns`), each with a route id.
 
 How `lookup` decides, in order:
 
@@ -31,7 +31,7 @@ How `lookup` decides, in order:
 5. Otherwise the custom domain on the host, if any; otherwise `None`.
 
 Two deliberate differences from Cloudflare: the host wildcard stops at a label boundary (see
-`_patterns`), and `example.com/images/*` beats `example.com/images*` for `/images/x` (longer
+`hearth.patterns`), and `example.com/images/*` beats `example.com/images*` for `/images/x` (longer
 literal path), where Cloudflare lists the opposite as a known bug.
 
 Cost of a lookup does not depend on how many routes or hostnames the table holds. Everything
@@ -50,9 +50,8 @@ sees that key either before or after the change, never half of it.
 
 from __future__ import annotations
 
-from ._hosts import canonical_hostname, request_host
+from ..patterns import RoutePattern, canonical_hostname, parse_route_pattern, request_host
 from ._paths import Match, PathMatcher, Route, path_matcher
-from ._patterns import RoutePattern, parse_route_pattern
 
 __all__ = ["Match", "RoutingTable"]
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import uvicorn
 
-from ._hosts import request_host
+from ..patterns import request_host
 
 
 def make_server(app: Any, host: str, port: int, **options: Any) -> uvicorn.Server:

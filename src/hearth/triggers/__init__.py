@@ -3,8 +3,8 @@ environment's crons against its current deployment on a `hearth serve` node (`No
 and firing one by hand (`run_scheduled`; `hearth dev`'s `/cdn-cgi/handler/scheduled`).
 See README.md in this folder."""
 
+from ..patterns import Cron, InvalidCron, parse_cron
 from ._clock import Clock, FastClock, SystemClock
-from ._cron import Cron, InvalidCron, parse_cron
 from ._dev import scheduled_paths, scheduled_response
 from ._invoke import ScheduledResult, run_scheduled
 from ._platform import NodeCrons, NothingDeployed

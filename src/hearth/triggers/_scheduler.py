@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from ..patterns import Cron, InvalidCron, parse_cron
 from ._clock import Clock, SystemClock
-from ._cron import Cron, InvalidCron, parse_cron
 
 __all__ = ["CronScheduler", "FireCron"]
 
