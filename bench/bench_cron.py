@@ -19,6 +19,7 @@ from pathlib import Path
 
 from croniter import croniter
 
+from hearth.bindings import build_env
 from hearth.fetch import request_from_asgi
 from hearth.runtime import InProcessRuntime, VersionSpec
 from hearth.triggers import parse_cron, run_scheduled
@@ -64,7 +65,7 @@ async def firing(calls: int = 5000) -> tuple[float, float, list[float]]:
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)
         (root / "entry.py").write_text(WORKER)
-        runtime = InProcessRuntime()
+        runtime = InProcessRuntime(build_env)
         spec = VersionSpec(
             id="v1", script_name="cron", root=root, main_module="entry.py",
             compatibility_date="2025-09-01",

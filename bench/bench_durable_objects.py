@@ -61,10 +61,11 @@ class PlainCounter:
 
 class _Platform:
     def __init__(self, root: Path) -> None:
+        from hearth.bindings import build_env
         from hearth.bindings.durable_objects import DurableObjectManager
         from hearth.runtime import InProcessRuntime
 
-        self.runtime = InProcessRuntime(platform=self)
+        self.runtime = InProcessRuntime(build_env, platform=self)
         self.durable_objects = DurableObjectManager(root / "objects", self.runtime)
 
 

@@ -23,6 +23,8 @@ from typing import Any
 
 import httpx
 
+from hearth.bindings import build_env
+
 from ._load import PYTHON, ROOT, serving, wrk
 
 PROJECTS = ROOT / "bench" / "projects"
@@ -72,7 +74,7 @@ async def in_process(calls: int) -> dict[str, float]:
         current_invocation,
     )
 
-    runtime = InProcessRuntime()
+    runtime = InProcessRuntime(build_env)
     runtime.platform = directory = _Directory(runtime, "backend")
     await runtime.load(
         VersionSpec(

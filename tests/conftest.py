@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from hearth.bindings import build_env
 from hearth.runtime import BindingSpec, InProcessRuntime, TraceEvent, VersionSpec
 
 _ids = itertools.count(1)
@@ -54,7 +55,7 @@ def write_worker(tmp_path: Path) -> WriteWorker:
 
 @pytest.fixture
 def runtime() -> InProcessRuntime:
-    return InProcessRuntime()
+    return InProcessRuntime(build_env)
 
 
 @pytest.fixture

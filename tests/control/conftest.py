@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from hearth.bindings import build_env
 from hearth.bindings.kv import SqliteKVStore
 from hearth.control import ControlPlane, Event, EventBus, Principal, Version, VersionDraft
 from hearth.runtime import InProcessRuntime
@@ -43,7 +44,7 @@ class RecordingValidator:
         data_dir.mkdir(parents=True, exist_ok=True)
         self.kv = SqliteKVStore(data_dir / "kv.sqlite3")
         self.platform = SimpleNamespace(kv=self.kv)
-        runtime = InProcessRuntime(platform=self.platform)
+        runtime = InProcessRuntime(build_env, platform=self.platform)
         bundles = BundleFolders(data_dir / "bundles")
         self.loader = VersionLoader(store, runtime, bundles, self.platform)
         self.drafts: list[VersionDraft] = []

@@ -22,6 +22,7 @@ from rich.console import Console
 from rich.markup import escape
 from watchfiles import DefaultFilter, awatch
 
+from ..bindings import build_env
 from ..bindings.durable_objects import DurableObjectManager, current_version
 from ..bindings.kv import SQLITE_FILENAME, SqliteKVStore
 from ..config import KVNamespaceBinding
@@ -71,7 +72,7 @@ class DevServer:
     ) -> None:
         self.console = console or Console(file=sys.__stdout__, highlight=False)
         self.lines = LineWriter(self.console)
-        self.runtime = InProcessRuntime(platform=self)  # the directory of its bindings
+        self.runtime = InProcessRuntime(build_env, platform=self)  # the directory of its bindings
         paths = [path] if isinstance(path, Path | tuple) else list(path)
         self.projects = [
             DevProject(p, env, self.runtime)

@@ -82,14 +82,13 @@ class InProcessRuntime:
 
     def __init__(
         self,
+        build_env: Callable[[VersionSpec, Any], Env],
+        *,
         trace_bus: TraceBus | None = None,
-        build_env: Callable[[VersionSpec, Any], Env] | None = None,
         platform: Any = None,
     ) -> None:
-        if build_env is None:
-            from ..bindings import build_env as default_build_env
-
-            build_env = default_build_env
+        # `build_env` (hearth.bindings') is handed in: the runtime runs code and knows no
+        # binding type, so bindings sit above it in the layers.
         self.trace_bus = trace_bus or TraceBus()
         self.platform = platform  # handed to binding factories (service bindings need it)
         self._build_env = build_env

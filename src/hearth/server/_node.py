@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from ..bindings import build_env
 from ..bindings.durable_objects import DurableObjectManager, current_version
 from ..bindings.kv import KVStore, open_kv_store
 from ..control import (
@@ -92,7 +93,7 @@ class Node:
         self.settings = settings
         self.store: Store | None = None
         self.bus = EventBus()
-        self.runtime = InProcessRuntime(platform=self)
+        self.runtime = InProcessRuntime(build_env, platform=self)
         self.plane: ControlPlane | None = None
         self.edge: LiveEdge | None = None
         self.kv: KVStore | None = None  # what `kv` bindings reach (hearth.bindings.kv)

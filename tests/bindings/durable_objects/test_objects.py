@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from hearth.bindings import build_env
 from hearth.bindings.durable_objects import DurableObjectManager
 from hearth.runtime import BindingSpec, InProcessRuntime, TraceEvent, VersionSpec
 
@@ -73,7 +74,7 @@ class LocalPlatform:
     """What a platform gives `durable_object` bindings: its runtime and its manager."""
 
     def __init__(self, root: Path) -> None:
-        self.runtime = InProcessRuntime(platform=self)
+        self.runtime = InProcessRuntime(build_env, platform=self)
         self.durable_objects = DurableObjectManager(root / "objects", self.runtime)
 
 

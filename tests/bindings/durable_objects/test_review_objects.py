@@ -13,13 +13,14 @@ from typing import Any
 
 import pytest
 
+from hearth.bindings import build_env
 from hearth.bindings.durable_objects import DurableObjectManager
 from hearth.runtime import BindingSpec, InProcessRuntime, VersionSpec
 
 
 class LocalPlatform:
     def __init__(self, root: Path) -> None:
-        self.runtime = InProcessRuntime(platform=self)
+        self.runtime = InProcessRuntime(build_env, platform=self)
         self.durable_objects = DurableObjectManager(root / "objects", self.runtime)
 
 

@@ -6,7 +6,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from hearth.bindings import BindingError
+from hearth.bindings import BindingError, build_env
 from hearth.bindings.kv import KVStore, NamespaceInfo, make_kv
 from hearth.fetch import Request
 from hearth.runtime import BindingSpec, InProcessRuntime
@@ -37,7 +37,7 @@ WORKER = """
 async def test_a_worker_puts_gets_and_lists_through_env(
     write_worker, store: KVStore, namespace: NamespaceInfo
 ) -> None:
-    runtime = InProcessRuntime(platform=SimpleNamespace(kv=store))
+    runtime = InProcessRuntime(build_env, platform=SimpleNamespace(kv=store))
     version = write_worker(
         WORKER, bindings=(BindingSpec("KV", "kv", settings={"namespace_id": namespace.id}),)
     )
@@ -58,7 +58,7 @@ async def test_a_worker_puts_gets_and_lists_through_env(
 
 
 async def test_a_kv_binding_needs_a_namespace_id_and_a_store(write_worker) -> None:
-    runtime = InProcessRuntime(platform=SimpleNamespace(kv=None))
+    runtime = InProcessRuntime(build_env, platform=SimpleNamespace(kv=None))
     version = write_worker(
         WORKER, bindings=(BindingSpec("KV", "kv", settings={"namespace_id": "x"}),)
     )
