@@ -59,6 +59,14 @@ def _find(api: Api, ref: str) -> dict[str, Any]:
     )
 
 
+def namespace_of(
+    namespace_id: str | None, binding: str | None, config: Path, env: str | None
+) -> tuple[Api, str]:
+    """The API and the id of the namespace a key command names."""
+    api = connect()
+    return api, _namespace(api, namespace_id, binding, config, env)
+
+
 def _namespace(
     api: Api, namespace_id: str | None, binding: str | None, config: Path, env: str | None
 ) -> str:
@@ -171,8 +179,7 @@ def put_key(
         LocalKeys(binding, config, env, persist_to).put(key, data, at, metadata)
         out.print(f"Wrote {len(data)} bytes to {key} (local)")
         return
-    api = connect()
-    ns = _namespace(api, namespace_id, binding, config, env)
+    api, ns = namespace_of(namespace_id, binding, config, env)
     params = {"expiration_ttl": ttl, "expiration": expiration, "metadata": metadata}
     api.request(
         "PUT",
@@ -199,8 +206,7 @@ def get_key(
     if local:
         value = LocalKeys(binding, config, env, persist_to).get(key)
     else:
-        api = connect()
-        ns = _namespace(api, namespace_id, binding, config, env)
+        api, ns = namespace_of(namespace_id, binding, config, env)
         value = api.request("GET", f"/kv/namespaces/{seg(ns)}/values/{seg(key)}").content
     sys.stdout.buffer.write(value)
     sys.stdout.buffer.flush()
@@ -249,8 +255,7 @@ def _list_remote(
     prefix: str,
     limit: int | None,
 ) -> list[dict[str, Any]]:
-    api = connect()
-    ns = _namespace(api, namespace_id, binding, config, env)
+    api, ns = namespace_of(namespace_id, binding, config, env)
     found: list[dict[str, Any]] = []
     cursor = None
     while limit is None or len(found) < limit:
@@ -282,7 +287,6 @@ def delete_key(
         LocalKeys(binding, config, env, persist_to).delete(key)
         out.print(f"Deleted {key} (local)")
         return
-    api = connect()
-    ns = _namespace(api, namespace_id, binding, config, env)
+    api, ns = namespace_of(namespace_id, binding, config, env)
     api.delete(f"/kv/namespaces/{seg(ns)}/values/{seg(key)}")
     out.print(f"Deleted {key}")

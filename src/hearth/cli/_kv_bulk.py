@@ -12,9 +12,9 @@ from typing import Annotated, Any
 
 import typer
 
-from ._client import connect, seg
+from ._client import seg
 from ._errors import CliError
-from ._kv import Binding, NamespaceId, _namespace
+from ._kv import Binding, NamespaceId, namespace_of
 from ._output import out, print_json
 from ._prompts import Yes, confirm
 from ._target import ConfigPath, Env
@@ -56,8 +56,7 @@ def put_bulk(
 ) -> None:
     """Write every pair of the file in one request; one bad pair writes nothing."""
     pairs = _read(file)
-    api = connect()
-    ns = _namespace(api, namespace_id, binding, config, env)
+    api, ns = namespace_of(namespace_id, binding, config, env)
     done = api.put(f"/kv/namespaces/{seg(ns)}/bulk", pairs)
     out.print(f"Wrote {done['successful_key_count']} keys")
 
@@ -72,8 +71,7 @@ def get_bulk(
 ) -> None:
     """Print a JSON object of key → value (text; null for a missing key)."""
     keys = _keys(file)
-    api = connect()
-    ns = _namespace(api, namespace_id, binding, config, env)
+    api, ns = namespace_of(namespace_id, binding, config, env)
     values: dict[str, str | None] = {}
     for key in keys:
         try:
@@ -96,8 +94,7 @@ def delete_bulk(
 ) -> None:
     """Delete every key of the file (missing keys are no error)."""
     keys = _keys(file)
-    api = connect()
-    ns = _namespace(api, namespace_id, binding, config, env)
+    api, ns = namespace_of(namespace_id, binding, config, env)
     confirm(f"Delete {len(keys)} keys?", yes)
     done = api.post(f"/kv/namespaces/{seg(ns)}/bulk/delete", keys)
     out.print(f"Deleted {done['successful_key_count']} keys")

@@ -8,7 +8,6 @@ so a value put here is what the worker reads in the next `hearth dev` session.
 from __future__ import annotations
 
 import asyncio
-import json
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -30,7 +29,7 @@ class LocalKeys:
     ) -> None:
         if binding is None:
             raise CliError("--local needs --binding NAME (a kv_namespaces binding of the project)")
-        from ..dev._project import local_namespace_id
+        from ..dev import local_namespace_id
 
         project = load_project(config, env)
         entry = next((e for e in project.kv_namespaces if e.binding == binding), None)
@@ -42,7 +41,7 @@ class LocalKeys:
 
     def _run(self, operation: Callable[[KVStore], Awaitable[T]], *, create: bool = False) -> T:
         from ..bindings.kv import SqliteKVStore
-        from ..dev._server import LOCAL_ACCOUNT
+        from ..dev import LOCAL_ACCOUNT
 
         if not create and not self.file.exists():
             raise CliError(f"no local KV data yet ({self.file}): hearth dev makes it")
@@ -85,13 +84,7 @@ class LocalKeys:
                     limit=min(1000, limit - len(found)) if limit else 1000,
                     cursor=cursor,
                 )
-                for listed in page.keys:
-                    entry: dict[str, Any] = {"name": listed.name}
-                    if listed.expiration is not None:
-                        entry["expiration"] = listed.expiration
-                    if listed.metadata is not None:
-                        entry["metadata"] = json.loads(listed.metadata)
-                    found.append(entry)
+                found += [listed.to_dict() for listed in page.keys]
                 cursor = page.cursor
                 if cursor is None:
                     break

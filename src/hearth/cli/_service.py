@@ -21,6 +21,7 @@ __all__ = ["delete", "pipeline", "triggers"]
 triggers = typer.Typer(
     help="Cron triggers of an environment: list, set, deploy.", no_args_is_help=True
 )
+_NO_PIPELINE = "no pipeline: set one with hearth pipeline set staging production"
 pipeline = typer.Typer(
     help="The promotion pipeline: the order hearth promote ENV follows.", no_args_is_help=True
 )
@@ -91,9 +92,6 @@ def show_pipeline(name: Name = None, as_json: Json = False, config: ConfigPath =
     found: dict[str, Any] = connect().get(f"/services/{seg(service)}/pipeline")
     stages = found["environments"]
     show(found, as_json, lambda: out.print(" → ".join(stages) if stages else _NO_PIPELINE))
-
-
-_NO_PIPELINE = "no pipeline: set one with hearth pipeline set staging production"
 
 
 @pipeline.command("set", epilog="Example: hearth pipeline set dev staging production")

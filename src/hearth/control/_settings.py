@@ -13,10 +13,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from ..store._tables import versions
 from ._accounts import Principal, require_write
 from ._context import Context, find_environment
-from ._deployments import load_deployments
 from ._errors import Conflict, Invalid, NotFound
 from ._validation import (
     MESSAGE_MAX,
@@ -35,6 +33,7 @@ from ._versioning import (
     create_version,
     current_version,
     latest_version,
+    served_version,
 )
 
 __all__ = ["Secrets", "Settings"]
@@ -218,14 +217,6 @@ async def derive(
 async def served(
     ctx: Context, principal: Principal, service: str, environment: str
 ) -> sa.Row[Any] | None:
-    """The version the environment serves: the one with the largest share of the current
-    deployment (the older on a tie, as a gradual rollout starts from it); the latest when
-    nothing is deployed yet, None when there is no version."""
     async with ctx.store.read() as conn:
         ref = await find_environment(conn, principal.account.id, service, environment)
-        current = await load_deployments(conn, ref.environment_id, limit=1)
-        if not current:
-            return await latest_version(conn, ref.environment_id)
-        share = max(current[0].versions, key=lambda v: (v.percentage, -v.number))
-        query = sa.select(versions).where(versions.c.id == share.version_id)
-        return (await conn.execute(query)).one()
+        return await served_version(conn, ref)

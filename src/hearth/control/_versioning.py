@@ -130,6 +130,18 @@ async def latest_version(conn: AsyncConnection, environment_id: str) -> sa.Row[A
     ).first()
 
 
+async def served_version(conn: AsyncConnection, ref: EnvRef) -> sa.Row[Any] | None:
+    """The version the environment serves: the one with the largest share of the current
+    deployment (the older on a tie, as a gradual rollout starts from it); the latest when
+    nothing is deployed yet, None when there is no version."""
+    found = await load_deployments(conn, ref.environment_id, limit=1)
+    if not found:
+        return await latest_version(conn, ref.environment_id)
+    share = max(found[0].versions, key=lambda v: (v.percentage, -v.number))
+    query = sa.select(versions).where(versions.c.id == share.version_id)
+    return (await conn.execute(query)).one()
+
+
 async def current_version(conn: AsyncConnection, ref: EnvRef) -> sa.Row[Any] | None:
     """The version serving 100 % of the environment, None if nothing is deployed. A gradual
     deployment has no single current version: that is a Conflict for the caller to explain."""

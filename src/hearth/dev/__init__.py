@@ -1,6 +1,13 @@
 """`hearth dev`: one worker project on localhost, reloaded on save."""
 
-from ._project import DevProject, version_spec_from_config
-from ._server import DevError, DevServer
+from ._project import DevProject, local_namespace_id, version_spec_from_config
+from ._server import LOCAL_ACCOUNT, DevError, DevServer
 
-__all__ = ["DevError", "DevProject", "DevServer", "version_spec_from_config"]
+__all__ = [
+    "LOCAL_ACCOUNT",
+    "DevError",
+    "DevProject",
+    "DevServer",
+    "local_namespace_id",
+    "version_spec_from_config",
+]

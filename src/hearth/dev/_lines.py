@@ -63,7 +63,7 @@ def print_trace(lines: LineWriter, trace: TraceEvent) -> None:
         colour = "green" if status < 400 else "yellow" if status < 500 else "red"
         # A request a service binding made: indented under the request that made it.
         via = f"  ↳ {trace.script_name} " if trace.parent_id is not None else ""
-        painted = lines.paint(str(status), colour) if lines.colour else status
+        painted = lines.paint(str(status), colour)
         target = request_target(request)  # not request.url: it is built on first use
         lines.write(f"{via}{request.method} {target} {painted} ({trace.wall_time_ms:.2f} ms)")
     elif kind == "rpc":

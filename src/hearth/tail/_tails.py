@@ -17,12 +17,14 @@ from ..control import ControlError
 from ..runtime import TraceBus, TraceEvent
 
 __all__ = [
+    "BATCH_BYTES",
     "BATCH_SIZE",
     "QUEUE_SIZE",
     "TAILS_PER_ENVIRONMENT",
     "Tail",
     "TailRegistry",
     "TooManyTails",
+    "dump",
 ]
 
 QUEUE_SIZE = 1000

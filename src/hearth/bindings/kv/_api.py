@@ -171,15 +171,7 @@ async def list_keys(
         page = await store.list_keys(namespace.id, prefix=prefix, limit=count, cursor=cursor)
     except ValueError:
         raise KVError("GET", 400, "Invalid cursor") from None
-    keys = []
-    for listed in page.keys:
-        # Absent, not null, when unset: the same shape as the binding's list().
-        entry: dict[str, Any] = {"name": listed.name}
-        if listed.expiration is not None:
-            entry["expiration"] = listed.expiration
-        if listed.metadata is not None:
-            entry["metadata"] = json.loads(listed.metadata)
-        keys.append(entry)
+    keys = [listed.to_dict() for listed in page.keys]
     body: dict[str, Any] = {"keys": keys, "list_complete": page.cursor is None}
     if page.cursor is not None:
         body["cursor"] = page.cursor

@@ -200,14 +200,7 @@ class KVNamespace:
             )
         except ValueError:
             raise KVError("GET", 400, "Invalid cursor") from None
-        keys = []
-        for listed in page.keys:
-            entry: dict[str, Any] = {"name": listed.name}
-            if listed.expiration is not None:
-                entry["expiration"] = listed.expiration
-            if listed.metadata is not None:
-                entry["metadata"] = json.loads(listed.metadata)
-            keys.append(entry)
+        keys = [listed.to_dict() for listed in page.keys]
         if page.cursor is None:
             return {"keys": keys, "list_complete": True, "cacheStatus": None}
         return {"keys": keys, "list_complete": False, "cursor": page.cursor, "cacheStatus": None}

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import json
 import logging
 import uuid
 from abc import ABC, abstractmethod
@@ -95,6 +96,16 @@ class ListedKey:
     name: str
     expiration: int | None
     metadata: str | None  # JSON text
+
+    def to_dict(self) -> dict[str, Any]:
+        """Cloudflare's shape of a listed key: `expiration` and `metadata` absent, not null,
+        when unset (the binding's `list()` and the REST API answer alike)."""
+        entry: dict[str, Any] = {"name": self.name}
+        if self.expiration is not None:
+            entry["expiration"] = self.expiration
+        if self.metadata is not None:
+            entry["metadata"] = json.loads(self.metadata)
+        return entry
 
 
 @dataclass(frozen=True, slots=True)
