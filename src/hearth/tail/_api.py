@@ -22,7 +22,7 @@ from ..api._context import ApiContext, Ctx
 from ..api._errors import ERROR_RESPONSES, error_response
 from ..control import ControlError, Invalid, Principal
 from ._filters import FilterError, compile_filters, parse_query
-from ._tails import Message, Tail, TailRegistry
+from ._tails import BATCH_SIZE, Tail, TailRegistry
 
 __all__ = ["router"]
 
@@ -116,12 +116,11 @@ async def _sse(tail: Tail, name: str) -> AsyncIterator[str]:
     try:
         yield f": live tail of {name}\n\n"  # headers and a first byte: the client sees it open
         while True:
-            message = await tail.next(timeout=KEEPALIVE_SECONDS)
-            if message is None:
-                yield ": keep-alive\n\n"
-            else:
-                kind, text = await _gathered(tail, message)
+            if await tail.wait(timeout=KEEPALIVE_SECONDS):
+                kind, text = await _gathered(tail)
                 yield f"event: {kind}\ndata: {text}\n\n"
+            else:
+                yield ": keep-alive\n\n"
     finally:
         tail.close()
 
@@ -186,17 +185,18 @@ async def _refuse(websocket: WebSocket, error: ControlError) -> None:
 
 async def _send_all(websocket: WebSocket, tail: Tail) -> None:
     while True:
-        message = await tail.next()
-        if message is not None:
-            await websocket.send_text((await _gathered(tail, message))[1])
+        await tail.wait()
+        await websocket.send_text((await _gathered(tail))[1])
 
 
-async def _gathered(tail: Tail, first: Message) -> tuple[str, str]:
-    """`first` and what arrives within `BATCH_WAIT` after it, as one message: a busy
-    environment's tail costs one socket write per 10 ms instead of one per event."""
-    if first["type"] == "event":
+async def _gathered(tail: Tail) -> tuple[str, str]:
+    """What waits and what arrives within `BATCH_WAIT` after it, as one message: a busy
+    environment's tail costs one socket write per 10 ms instead of one per event. No wait
+    when a full batch is already queued: a tail that waited every time could carry only
+    `BATCH_SIZE` events per `BATCH_WAIT`, and would drop what a busy worker makes beyond."""
+    if 0 < tail.waiting < BATCH_SIZE:
         await asyncio.sleep(BATCH_WAIT)
-    return tail.batch(first)
+    return tail.take()
 
 
 async def _until_disconnect(websocket: WebSocket) -> None:
