@@ -10,9 +10,7 @@ from urllib.parse import urlsplit
 from fastapi import Depends, Query, Request
 from pydantic import BaseModel, ConfigDict
 
-from ..control import ControlPlane, Principal
-from ..control._plane import canonical_domain
-from ..control._validation import PAGE_MAX
+from ..control import PAGE_MAX, ControlPlane, Principal, canonical_domain
 
 __all__ = ["ApiContext", "Ctx", "Out", "Page", "Paging", "Strict", "paginate"]
 

@@ -6,8 +6,7 @@ from datetime import datetime
 
 from fastapi import APIRouter, Response
 
-from ..control import Principal, Service
-from ..control._services import PUBLIC
+from ..control import PUBLIC, Principal, Service
 from ._auth import Caller, Writer
 from ._context import ApiContext, Ctx, Out, Page, Paging, Strict, paginate
 from ._errors import ERROR_RESPONSES

@@ -12,7 +12,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
-from ..edge._ask import may_issue_certificate
+from ..edge import may_issue_certificate
 from ._context import Ctx
 
 __all__ = ["router"]

@@ -16,7 +16,7 @@ from pydantic import Field, ValidationError
 from starlette.datastructures import UploadFile
 
 from ..control import Deployment, Invalid, Principal, Version
-from ..store._bundles import MAX_BUNDLE_BYTES, MAX_FILES
+from ..store import MAX_BUNDLE_BYTES, MAX_FILES
 from ._auth import Caller, Writer
 from ._context import ApiContext, Ctx, Out, Page, Paging, Strict
 from ._deployments import DeploymentOut, deployment_out, version_key

@@ -9,8 +9,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from ..runtime._env import Env
-from ..runtime._spec import BindingSpec, VersionSpec
+from ..runtime import BindingSpec, Env, VersionSpec
 from .durable_objects import make_durable_object
 from .kv import check_kv, make_kv
 from .services import make_service

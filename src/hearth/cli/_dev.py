@@ -49,7 +49,7 @@ def dev(
     """Serve a worker (several with -c) on localhost; reload each when its files change."""
     from ..config import ConfigError, find_config
     from ..dev import DevError, DevServer
-    from ..edge._server import run
+    from ..edge import run
 
     paths = [_project_path(c) for c in config] if config else [path.resolve()]
     for project in paths:  # a project that is not there stops the command, as in wrangler

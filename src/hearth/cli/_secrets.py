@@ -95,7 +95,7 @@ def delete_secret(
 
 def read_bulk(file: Path) -> dict[str, str | None]:
     """A JSON object of name → value (null deletes), or a .env file of NAME=value lines."""
-    from ..config._dotenv import parse_dotenv
+    from ..config import parse_dotenv
 
     try:
         text = file.read_text(encoding="utf-8-sig")

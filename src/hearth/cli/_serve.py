@@ -71,7 +71,7 @@ def serve(
     (set HEARTH_BOOTSTRAP_TOKEN, at least 32 characters, to choose it, for automation);
     --new-admin-token issues another one when it is lost.
     """
-    from ..edge._server import run
+    from ..edge import run
     from ..server import LOG_FORMATS, Settings, Tls, bootstrap_token
     from ..server import serve as serve_node
 

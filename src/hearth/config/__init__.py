@@ -11,6 +11,7 @@ file, line and key.
 
 from ._bundle import collect_bundle
 from ._dependencies import missing_dependencies
+from ._dotenv import parse_dotenv
 from ._errors import ConfigError
 from ._load import find_config, list_environments, load_config
 from ._model import (
@@ -23,6 +24,7 @@ from ._model import (
 )
 
 __all__ = [
+    "parse_dotenv",
     "ConfigError",
     "DurableObjectBinding",
     "KVNamespaceBinding",

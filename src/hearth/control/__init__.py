@@ -26,7 +26,7 @@ from ._events import (
     event_from_json,
     event_to_json,
 )
-from ._plane import ControlPlane
+from ._plane import ControlPlane, canonical_domain
 from ._readmodel import (
     CustomDomainView,
     EnvironmentView,
@@ -38,11 +38,15 @@ from ._readmodel import (
     version_runtime_view,
 )
 from ._routes import CustomDomain, Route
-from ._services import PRODUCTION, Service, Visibility
+from ._services import PRODUCTION, PUBLIC, Service, Visibility
 from ._triggers import CronTrigger, environment_crons, snapshot_triggers
+from ._validation import PAGE_MAX
 from ._versioning import Version, VersionDraft
 
 __all__ = [
+    "PUBLIC",
+    "PAGE_MAX",
+    "canonical_domain",
     "MIN_TOKEN_LENGTH",
     "PRODUCTION",
     "SCOPES",

@@ -15,7 +15,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
-from ..store._tables import accounts, tokens
+from ..store.tables import accounts, tokens
 from ._context import Context, new_id, now
 from ._errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized
 from ._events import AccountCreated, TokenRevoked

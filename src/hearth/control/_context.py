@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from ..store import Store
-from ..store._tables import environments, services
+from ..store.tables import environments, services
 from ._errors import NotFound
 from ._events import Event, EventBus
 

@@ -16,7 +16,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from ..store._tables import deployment_versions, deployments, versions
+from ..store.tables import deployment_versions, deployments, versions
 from ._accounts import Principal, require_write
 from ._context import Context, EnvRef, Page, find_environment, new_id, now
 from ._errors import Conflict, ControlError, Invalid, NotFound

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from ..store._tables import environments, secret_sets, versions
+from ..store.tables import environments, secret_sets, versions
 from ._accounts import Principal, require_write
 from ._context import Context, EnvRef, find_environment, find_service, new_id, now
 from ._errors import Conflict, Invalid

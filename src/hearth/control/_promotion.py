@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from ..store._tables import environments, pipeline_stages, services
+from ..store.tables import environments, pipeline_stages, services
 from ._accounts import Principal, require_write
 from ._context import Context, find_environment, find_service
 from ._errors import Conflict, Invalid

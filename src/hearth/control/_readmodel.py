@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from ..store import Store
-from ..store._tables import (
+from ..store.tables import (
     accounts,
     custom_domains,
     deployment_versions,

@@ -18,7 +18,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from ..store._tables import custom_domains, environments, routes, services
+from ..store.tables import custom_domains, environments, routes, services
 from ._accounts import Principal, require_write
 from ._context import Context, find_environment, new_id, now
 from ._errors import Conflict, Invalid, NotFound

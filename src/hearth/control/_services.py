@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from ..store._tables import environments, secret_sets, services
+from ..store.tables import environments, secret_sets, services
 from ._accounts import Principal, require_write
 from ._context import Context, find_service, new_id, now
 from ._errors import Conflict

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from ..store import Store
-from ..store._tables import cron_triggers, environments, services
+from ..store.tables import cron_triggers, environments, services
 from ._accounts import Principal, require_write
 from ._context import Context, find_environment, now
 from ._errors import Invalid

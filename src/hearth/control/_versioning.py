@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from ..store import insert_bundle, insert_secret_set, load_bundle, load_secret_set
-from ..store._tables import environments, versions
+from ..store.tables import environments, versions
 from ._context import Context, EnvRef, new_id, now
 from ._deployments import Deployment, deployment_changed, insert_deployment, load_deployments
 from ._errors import Conflict, ControlError, Invalid, NotFound

@@ -16,7 +16,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from ..store import check_bundle
-from ..store._tables import versions
+from ..store.tables import versions
 from ._accounts import Principal, require_write
 from ._context import Context, Page, find_environment
 from ._errors import Invalid, NotFound

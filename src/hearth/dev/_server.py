@@ -20,14 +20,14 @@ from typing import Any
 
 from rich.console import Console
 from rich.markup import escape
+from starlette.types import Scope
 from watchfiles import DefaultFilter, awatch
 
 from ..bindings import build_env
 from ..bindings.durable_objects import DurableObjectManager, current_version
 from ..bindings.kv import SQLITE_FILENAME, SqliteKVStore
 from ..config import KVNamespaceBinding
-from ..edge._app import EdgeApp, Scope
-from ..edge._server import make_server
+from ..edge import EdgeApp, make_server
 from ..fetch import Response, aclose_client
 from ..runtime import InProcessRuntime
 from ..triggers import scheduled_paths, scheduled_response

@@ -4,7 +4,7 @@ from ._classes import DurableObject, WorkerEntrypoint, handler
 from ._context import ExecutionContext, current_invocation, wait_until
 from ._entrypoints import EntrypointError
 from ._env import Env
-from ._events import EntrypointFetchEvent, Event, RpcEvent, ScheduledEvent
+from ._events import DurableObjectEvent, EntrypointFetchEvent, Event, RpcEvent, ScheduledEvent
 from ._load_errors import LoadError, user_traceback
 from ._runtime import (
     HandlerNotDefined,
@@ -17,6 +17,7 @@ from ._spec import BindingSpec, VersionSpec
 from ._trace import TraceBus, TraceEvent
 
 __all__ = [
+    "DurableObjectEvent",
     "BindingSpec",
     "DurableObject",
     "EntrypointError",

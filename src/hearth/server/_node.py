@@ -34,12 +34,12 @@ from ..control import (
     ServiceCreated,
     ServiceDeleted,
     VersionCreated,
+    canonical_domain,
     environment_runtime_view,
     snapshot_routing,
     version_runtime_view,
 )
-from ..control._plane import canonical_domain
-from ..edge._live import LiveEdge, LiveEnvironment
+from ..edge import LiveEdge, LiveEnvironment
 from ..fetch import aclose_client
 from ..runtime import InProcessRuntime
 from ..store import Store, open_store
@@ -213,7 +213,7 @@ class Node:
     async def _environment_ids(self, account_id: str, service: str) -> list[str]:
         import sqlalchemy as sa
 
-        from ..store._tables import environments, services
+        from ..store.tables import environments, services
 
         assert self.store is not None
         query = (

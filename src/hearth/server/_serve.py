@@ -11,8 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..edge._live import environment_hostname
-from ..edge._server import https_redirect, make_server
+from ..edge import environment_hostname, https_redirect, make_server
 from ._demo import deploy_demo
 from ._logging import LogFormat, configure_logging
 from ._node import Node, Settings

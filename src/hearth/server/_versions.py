@@ -17,8 +17,7 @@ from typing import Any
 from ..bindings import BindingError, check_bindings
 from ..control import EnvironmentView, Invalid, VersionDraft, VersionView
 from ..runtime import BindingSpec, Runtime, VersionSpec
-from ..store import Store
-from ..store._bundles import manifest_of
+from ..store import Store, manifest_of
 
 
 class BundleFolders:

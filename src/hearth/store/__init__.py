@@ -1,11 +1,21 @@
 """The store: the control database (SQLite or PostgreSQL), code bundles and encrypted secrets."""
 
-from ._bundles import MAX_BUNDLE_BYTES, Bundle, check_bundle, insert_bundle, load_bundle
+from ._bundles import (
+    MAX_BUNDLE_BYTES,
+    MAX_FILES,
+    Bundle,
+    check_bundle,
+    insert_bundle,
+    load_bundle,
+    manifest_of,
+)
 from ._engine import Store, open_store
 from ._secrets import KEY_FILE_ENV, SecretBox, insert_secret_set, load_secret_set
-from ._tables import metadata
+from .tables import metadata
 
 __all__ = [
+    "manifest_of",
+    "MAX_FILES",
     "KEY_FILE_ENV",
     "MAX_BUNDLE_BYTES",
     "Bundle",

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from ._tables import blobs, bundles
+from .tables import blobs, bundles
 
 __all__ = ["Bundle", "check_bundle", "insert_bundle", "load_bundle"]
 

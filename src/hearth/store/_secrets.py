@@ -25,7 +25,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from ._tables import secret_sets
+from .tables import secret_sets
 
 __all__ = ["KEY_FILE_ENV", "SecretBox", "insert_secret_set", "load_key", "load_secret_set"]
 

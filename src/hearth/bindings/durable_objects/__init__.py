@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...runtime._spec import BindingSpec, VersionSpec
+from ...runtime import BindingSpec, VersionSpec
 from ._alarms import AlarmInfo, AlarmScheduler
 from ._binding import DurableObjectNamespace, DurableObjectStub
 from ._config import binding_settings

@@ -12,8 +12,8 @@ from typing import Any
 
 from ...fetch import Request, Response
 from ...runtime import current_invocation
+from .._clone import clone_args, clone_kwargs
 from ..services import clone, count_invocation, remote_error
-from ..services._clone import clone_args, clone_kwargs
 from ._ids import DurableObjectId, NamespaceKey
 from ._manager import DurableObjectManager
 

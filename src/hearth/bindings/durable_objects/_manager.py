@@ -18,8 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from ...fetch import Response
-from ...runtime import DurableObject, Runtime, current_invocation
-from ...runtime._events import DurableObjectEvent
+from ...runtime import DurableObject, DurableObjectEvent, Runtime, current_invocation
 from ._alarms import AlarmInfo, AlarmScheduler, ObjectAlarm
 from ._ids import DurableObjectId, IdMinter, NamespaceKey
 from ._migrations import current_class

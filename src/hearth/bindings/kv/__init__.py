@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from ...runtime._spec import BindingSpec, VersionSpec
+from ...runtime import BindingSpec, VersionSpec
 from ._binding import GetWithMetadataResult, KVNamespace
 from ._limits import (
     MAX_BULK_GET_KEYS,

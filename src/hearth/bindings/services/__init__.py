@@ -17,9 +17,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...runtime._spec import BindingSpec, VersionSpec
+from ...runtime import BindingSpec, VersionSpec
+from .._clone import DataCloneError, clone, remote_error
 from ._binding import ServiceBinding
-from ._clone import DataCloneError, clone, remote_error
 from ._directory import (
     DEPTH_LIMIT_MESSAGE,
     MAX_INVOCATIONS,

@@ -15,7 +15,7 @@ from urllib.parse import urljoin, urlsplit
 
 from ...fetch import Request, Response
 from ...runtime import EntrypointFetchEvent, RpcEvent, current_invocation
-from ._clone import clone, clone_args, clone_kwargs, remote_error
+from .._clone import clone, clone_args, clone_kwargs, remote_error
 from ._directory import (
     RawHeaders,
     ServiceDirectory,

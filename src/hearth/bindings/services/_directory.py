@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
-from ...edge._deployments import KEY_HEADER, OVERRIDE_HEADER
+from ...edge import KEY_HEADER, OVERRIDE_HEADER
 from ...runtime import ExecutionContext, Runtime
 
 RawHeaders = list[tuple[bytes, bytes]]

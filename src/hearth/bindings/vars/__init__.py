@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ...runtime._spec import BindingSpec, VersionSpec
+from ...runtime import BindingSpec, VersionSpec
 
 
 @dataclass(frozen=True, slots=True)

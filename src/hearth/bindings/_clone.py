@@ -20,7 +20,7 @@ from datetime import datetime
 from types import BuiltinFunctionType, FunctionType, LambdaType, MethodType
 from typing import Any
 
-from ...fetch import Request, Response
+from ..fetch import Request, Response
 
 #: Immutable values that cross as they are: the fast path of every call.
 _IMMUTABLE: frozenset[type] = frozenset({str, int, float, bool, type(None), bytes, datetime})
