@@ -12,8 +12,8 @@ import httpx
 import pytest
 import uvicorn
 
-from hearth.api import create_api
 from hearth.edge._server import free_port, make_server
+from hearth.server import platform_api
 from tests.server.conftest import DOMAIN, Platform, platform, worker
 
 __all__ = ["platform"]
@@ -61,7 +61,7 @@ class Live:
         return len(self.platform.node.runtime.trace_bus.subscribers)
 
     async def start(self) -> None:
-        api = create_api(
+        api = platform_api(
             self.platform.plane,
             domain=DOMAIN,
             workers_url=f"http://x:{self.platform.port}",

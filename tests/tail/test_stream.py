@@ -13,8 +13,8 @@ import pytest
 from websockets.asyncio.client import connect
 from websockets.exceptions import InvalidStatus
 
-from hearth.api import create_api
 from hearth.edge._server import free_port, make_server
+from hearth.server import platform_api
 
 from .conftest import DOMAIN, Live, until
 
@@ -105,7 +105,7 @@ async def test_a_failing_subscriber_never_breaks_the_request_it_reports(live: Li
 async def test_a_client_gone_during_the_websocket_handshake_frees_its_slot(live: Live):
     """Driven at the ASGI level: a server whose accept fails when the peer has already left
     (uvicorn's does not raise, others may) must not keep the tail subscribed."""
-    api = create_api(
+    api = platform_api(
         live.platform.plane, domain=DOMAIN, workers_url="http://x", node=live.platform.node
     )
     scope = {
@@ -233,7 +233,7 @@ async def test_an_api_without_a_running_node_says_so(live: Live):
     """The API served over the control plane alone (no runtime, so no trace events) answers
     503 rather than a tail that would never show anything."""
     port = free_port()
-    api = create_api(live.platform.plane, domain=DOMAIN, workers_url="http://x:1")
+    api = platform_api(live.platform.plane, domain=DOMAIN, workers_url="http://x:1")
     server = make_server(api, "127.0.0.1", port)
     task = asyncio.ensure_future(server.serve())
     while not server.started:

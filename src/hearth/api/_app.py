@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from fastapi import APIRouter, FastAPI
 from pydantic import BaseModel
 
-from ..bindings.kv import _api as _kv
 from ..control import ControlPlane
-from ..tail import _api as _tail
 from . import (
     _deployments,
     _environments,
@@ -43,11 +42,20 @@ async def health() -> Health:
     return Health(status="ok")
 
 
-def create_api(plane: ControlPlane, *, domain: str, workers_url: str, node: Any = None) -> FastAPI:
+def create_api(
+    plane: ControlPlane,
+    *,
+    domain: str,
+    workers_url: str,
+    node: Any = None,
+    routers: Sequence[APIRouter] = (),
+) -> FastAPI:
     """The REST API of the control plane. `domain` is the platform domain of generated
     hostnames; `workers_url` (e.g. `http://localhost:8787`) gives the scheme and port of the
     URLs shown for environments and versions; `node` is the running platform, when there is
-    one (KV data and tails need it)."""
+    one (KV data and tails need it). `routers` are mounted beside the control plane's own:
+    the binding types' and the tail's routes, which sit above the API in the layers and use
+    its plumbing (`Caller`, `Ctx`, `ERROR_RESPONSES`)."""
     app = FastAPI(
         title="Hearth API",
         version="1",
@@ -73,9 +81,9 @@ def create_api(plane: ControlPlane, *, domain: str, workers_url: str, node: Any 
         _secrets,
         _promotion,
         _routes,
-        _kv,
         _triggers,
-        _tail,
     ):
         app.include_router(module.router, prefix=PREFIX)
+    for router in routers:
+        app.include_router(router, prefix=PREFIX)
     return app

@@ -22,7 +22,7 @@ __all__ = ["Caller", "Writer"]
 _bearer = HTTPBearer(auto_error=False, description="An API token: `Authorization: Bearer <token>`")
 
 
-async def _caller(
+async def authenticate(
     ctx: Ctx, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
 ) -> Principal:
     if credentials is None or not credentials.credentials:
@@ -30,7 +30,7 @@ async def _caller(
     return await ctx.plane.accounts.authenticate(credentials.credentials)
 
 
-async def _writer(principal: Annotated[Principal, Depends(_caller)]) -> Principal:
+async def _writer(principal: Annotated[Principal, Depends(authenticate)]) -> Principal:
     if not principal.can_write:
         raise Forbidden(
             f"token {principal.token_name!r} has the {principal.scope!r} scope and cannot change "
@@ -40,5 +40,5 @@ async def _writer(principal: Annotated[Principal, Depends(_caller)]) -> Principa
     return principal
 
 
-Caller = Annotated[Principal, Depends(_caller)]
+Caller = Annotated[Principal, Depends(authenticate)]
 Writer = Annotated[Principal, Depends(_writer)]

@@ -8,16 +8,17 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
-__all__ = ["Headers", "HeadersInit"]
+__all__ = ["HTTP_TOKEN", "Headers", "HeadersInit"]
 
-TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+# RFC 9110 `token`: what a header name and a request method are made of.
+HTTP_TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
 # Fetch trims "HTTP whitespace" (not all of str.strip's whitespace) from values.
 _HTTP_WHITESPACE = " \t\r\n"
 _SET_COOKIE = "set-cookie"
 
 
 def _name(name: str) -> str:
-    if type(name) is not str or TOKEN.fullmatch(name) is None:
+    if type(name) is not str or HTTP_TOKEN.fullmatch(name) is None:
         raise TypeError(f"Invalid header name: {name!r}")
     return name.lower()
 

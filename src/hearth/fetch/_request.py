@@ -3,7 +3,7 @@
 from typing import TYPE_CHECKING, Any
 
 from ._body import BODY_USED, Body, extract_body
-from ._headers import TOKEN, Headers
+from ._headers import HTTP_TOKEN, Headers
 from ._url import URL, normalize_url
 
 if TYPE_CHECKING:
@@ -28,7 +28,7 @@ def _method(method: Any) -> str:
         return normalised
     if upper in _FORBIDDEN_METHODS:
         raise TypeError(f"'{method}' HTTP method is unsupported.")
-    if TOKEN.fullmatch(method) is None:
+    if HTTP_TOKEN.fullmatch(method) is None:
         raise TypeError(f"Invalid HTTP method: {method!r}")
     return str(method)
 

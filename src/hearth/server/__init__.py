@@ -2,7 +2,7 @@
 
 from ._logging import LOG_FORMATS, LogFormat
 from ._node import BOOTSTRAP_TOKEN_ENV, Bootstrap, Node, Settings, bootstrap_token
-from ._serve import Tls, serve
+from ._serve import Tls, platform_api, serve
 
 __all__ = [
     "BOOTSTRAP_TOKEN_ENV",
@@ -13,5 +13,6 @@ __all__ = [
     "Settings",
     "Tls",
     "bootstrap_token",
+    "platform_api",
     "serve",
 ]

@@ -9,12 +9,17 @@ import ssl
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..edge import environment_hostname, https_redirect, make_server
 from ._demo import deploy_demo
 from ._logging import LogFormat, configure_logging
 from ._node import Node, Settings
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
+
+    from ..control import ControlPlane
 
 log = logging.getLogger("hearth.server")
 
@@ -57,7 +62,6 @@ async def serve(
 ) -> None:
     """`public_url` (e.g. `https://example.com` behind a TLS proxy) is the scheme and port
     of the environment and version URLs the API shows; by default the workers listener's."""
-    from ..api import create_api
 
     if tls is not None:
         tls.check()  # before anything starts: a bad pair is a clear error, not a traceback
@@ -75,7 +79,7 @@ async def serve(
     assert node.plane is not None and node.edge is not None
     if demo and await deploy_demo(node.plane, settings.account):
         announce("deployed the demo service (production and staging)")
-    api = create_api(
+    api = platform_api(
         node.plane,
         domain=settings.domain,
         workers_url=public_url or workers_url(settings, tls),
@@ -139,3 +143,17 @@ def _announce_token(
     announce(f"  sign in with: hearth login{url} --token {token}")
     announce("  lost it? restart with `hearth serve --new-admin-token` for another")
     announce("")
+
+
+def platform_api(
+    plane: ControlPlane, *, domain: str, workers_url: str, node: Any = None
+) -> FastAPI:
+    """The admin API with every router of the platform: the control plane's, the KV
+    binding's and the tail's. FastAPI is imported here, not at the top: `hearth` commands
+    that do not serve do not load it."""
+    from ..api import create_api
+    from ..bindings.kv import routes as kv_routes
+    from ..tail import routes as tail_routes
+
+    routers = (kv_routes.router, tail_routes.router)
+    return create_api(plane, domain=domain, workers_url=workers_url, node=node, routers=routers)

@@ -17,9 +17,7 @@ from fastapi.responses import Response, StreamingResponse
 from fastapi.security import HTTPAuthorizationCredentials
 from starlette.background import BackgroundTask
 
-from ..api._auth import Caller, _caller
-from ..api._context import ApiContext, Ctx
-from ..api._errors import ERROR_RESPONSES, error_response
+from ..api import ERROR_RESPONSES, ApiContext, Caller, Ctx, authenticate, error_response
 from ..control import ControlError, Invalid, Principal
 from ._filters import FilterError, compile_filters, parse_query
 from ._tails import BATCH_SIZE, Tail, TailRegistry
@@ -134,7 +132,7 @@ async def tail_socket(websocket: WebSocket, service: str, environment: str) -> N
     ctx: ApiContext = websocket.app.state.hearth
     params = _params(websocket)
     try:
-        principal = await _caller(ctx, _credentials(websocket, params))
+        principal = await authenticate(ctx, _credentials(websocket, params))
         tail = await _open_tail(ctx, websocket.app, principal, service, environment, params)
     except ControlError as error:
         await _refuse(websocket, error)

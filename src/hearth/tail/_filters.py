@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ..fetch._headers import TOKEN
+from ..fetch import HTTP_TOKEN
 
 if TYPE_CHECKING:
     from ..runtime import TraceEvent
@@ -87,7 +87,7 @@ def parse_query(params: Iterable[tuple[str, str]]) -> TailQuery:
         name = header.partition(":")[0].strip()
         if not name:
             raise FilterError("header: expected 'name' or 'name:value'")
-        if TOKEN.fullmatch(name) is None:
+        if HTTP_TOKEN.fullmatch(name) is None:
             raise FilterError(f"header: {name!r} is not a valid header name")
     search = _one(values, "search")
     if search == "":

@@ -13,8 +13,8 @@ from urllib.parse import quote
 import httpx
 import pytest
 
-from hearth.api import create_api
 from hearth.edge._server import free_port, make_server
+from hearth.server import platform_api
 from tests.server.conftest import DOMAIN, Platform, data_dir, database_url, platform, postgres_url
 
 __all__ = ["KVApi", "data_dir", "database_url", "kv_api", "platform", "postgres_url", "serve_api"]
@@ -53,7 +53,7 @@ class KVApi:
 async def serve_api(platform: Platform, *, node: Any) -> AsyncIterator[str]:
     """Serve the node's REST API on a loopback port; yields its base URL (`…/api/v1`)."""
     port = free_port()
-    app = create_api(
+    app = platform_api(
         platform.plane, domain=DOMAIN, workers_url=f"http://x:{platform.port}", node=node
     )
     server = make_server(app, "127.0.0.1", port)

@@ -20,9 +20,7 @@ from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import Field
 from starlette.datastructures import UploadFile
 
-from ...api._auth import Caller, Writer
-from ...api._context import Out, Page, Paging, Strict
-from ...api._errors import ERROR_RESPONSES, RequestInvalid
+from ...api import ERROR_RESPONSES, Caller, Out, Page, Paging, RequestInvalid, Strict, Writer
 from ...control import Conflict, Invalid, NotFound
 from ._api_bulk import router as bulk_router
 from ._api_deps import KVRoute, Readable, Store, Writable

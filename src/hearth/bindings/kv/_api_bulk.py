@@ -15,8 +15,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from pydantic import StrictStr, TypeAdapter, ValidationError
 
-from ...api._context import Out, Strict
-from ...api._errors import ERROR_RESPONSES, RequestInvalid
+from ...api import ERROR_RESPONSES, Out, RequestInvalid, Strict
 from ._api_deps import KVRoute, Store, Writable
 from ._limits import (
     MAX_BULK_WRITE_KEYS,

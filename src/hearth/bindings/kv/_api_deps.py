@@ -10,8 +10,7 @@ from typing import Annotated, Any
 from fastapi import Depends, Request, Response
 from fastapi.routing import APIRoute
 
-from ...api._auth import Caller, Writer
-from ...api._context import Ctx
+from ...api import Caller, Ctx, Writer
 from ...control import ControlError, NotFound
 from ._limits import KVError
 from ._store import KVStore, NamespaceInfo, NamespaceNotFound
