@@ -1,4 +1,7 @@
-"""The edge: the ASGI app for workers traffic and the in-memory routing table."""
+"""The edge: the ASGI app for workers traffic, the in-memory routing table, the live state of
+`hearth serve` and the listeners (uvicorn) that serve them."""
+
+from typing import TYPE_CHECKING, Any
 
 from ..patterns import RoutePattern, RoutePatternError, parse_route_pattern
 from ._app import EdgeApp, Resolver, worker_exception_response
@@ -6,24 +9,36 @@ from ._ask import may_issue_certificate
 from ._deployments import KEY_HEADER, OVERRIDE_HEADER
 from ._live import LiveEdge, LiveEnvironment, environment_hostname
 from ._routing import Match, RoutingTable
-from ._server import https_redirect, make_server, run
+
+if TYPE_CHECKING:
+    from ._server import https_redirect, make_server, run
 
 __all__ = [
-    "OVERRIDE_HEADER",
     "KEY_HEADER",
-    "may_issue_certificate",
-    "environment_hostname",
-    "LiveEnvironment",
-    "LiveEdge",
-    "run",
-    "make_server",
-    "https_redirect",
+    "OVERRIDE_HEADER",
     "EdgeApp",
+    "LiveEdge",
+    "LiveEnvironment",
     "Match",
     "Resolver",
     "RoutePattern",
     "RoutePatternError",
     "RoutingTable",
+    "environment_hostname",
+    "https_redirect",
+    "make_server",
+    "may_issue_certificate",
     "parse_route_pattern",
+    "run",
     "worker_exception_response",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    # The listeners import uvicorn: only for what serves, not for a binding that needs the
+    # edge's header names.
+    if name in ("https_redirect", "make_server", "run"):
+        from . import _server
+
+        return getattr(_server, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
