@@ -24,7 +24,6 @@ from ._model import (
 )
 
 __all__ = [
-    "parse_dotenv",
     "ConfigError",
     "DurableObjectBinding",
     "KVNamespaceBinding",
@@ -37,4 +36,5 @@ __all__ = [
     "list_environments",
     "load_config",
     "missing_dependencies",
+    "parse_dotenv",
 ]

@@ -17,9 +17,9 @@ from ._spec import BindingSpec, VersionSpec
 from ._trace import TraceBus, TraceEvent
 
 __all__ = [
-    "DurableObjectEvent",
     "BindingSpec",
     "DurableObject",
+    "DurableObjectEvent",
     "EntrypointError",
     "EntrypointFetchEvent",
     "Env",
@@ -29,8 +29,8 @@ __all__ = [
     "InProcessRuntime",
     "LoadError",
     "LoadedVersion",
-    "Runtime",
     "RpcEvent",
+    "Runtime",
     "ScheduledEvent",
     "TraceBus",
     "TraceEvent",

@@ -62,7 +62,6 @@ async def serve(
 ) -> None:
     """`public_url` (e.g. `https://example.com` behind a TLS proxy) is the scheme and port
     of the environment and version URLs the API shows; by default the workers listener's."""
-
     if tls is not None:
         tls.check()  # before anything starts: a bad pair is a clear error, not a traceback
     configure_logging(log_format)

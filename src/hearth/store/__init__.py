@@ -14,10 +14,9 @@ from ._secrets import KEY_FILE_ENV, SecretBox, insert_secret_set, load_secret_se
 from .tables import metadata
 
 __all__ = [
-    "manifest_of",
-    "MAX_FILES",
     "KEY_FILE_ENV",
     "MAX_BUNDLE_BYTES",
+    "MAX_FILES",
     "Bundle",
     "SecretBox",
     "Store",
@@ -26,6 +25,7 @@ __all__ = [
     "insert_secret_set",
     "load_bundle",
     "load_secret_set",
+    "manifest_of",
     "metadata",
     "open_store",
 ]
