@@ -30,11 +30,28 @@ class LineWriter:
         # Rich's console already reads NO_COLOR into `no_color`.
         self.colour = console.is_terminal and not console.no_color
         self._pending: list[str] = []
+        self._statuses: dict[int, str] = {}
+        self._vias: dict[str, str] = {}
 
     def paint(self, text: str, colour: str) -> str:
         if not self.colour or colour not in _CODES:
             return text
         return f"\x1b[{_CODES[colour]}m{text}\x1b[0m"
+
+    def status(self, status: int) -> str:
+        """The status as the line shows it, coloured by class (made once per status)."""
+        shown = self._statuses.get(status)
+        if shown is None:
+            colour = "green" if status < 400 else "yellow" if status < 500 else "red"
+            shown = self._statuses[status] = self.paint(str(status), colour)
+        return shown
+
+    def via(self, script_name: str) -> str:
+        """The indent of a line for a request a service binding made to `script_name`."""
+        shown = self._vias.get(script_name)
+        if shown is None:
+            shown = self._vias[script_name] = f"  ↳ {script_name} "
+        return shown
 
     def write(self, line: str) -> None:
         self._pending.append(line)
@@ -60,12 +77,12 @@ def print_trace(lines: LineWriter, trace: TraceEvent) -> None:
         if not isinstance(request, Request):
             request = trace.request
         status = trace.status or 500
-        colour = "green" if status < 400 else "yellow" if status < 500 else "red"
         # A request a service binding made: indented under the request that made it.
-        via = f"  ↳ {trace.script_name} " if trace.parent_id is not None else ""
-        painted = lines.paint(str(status), colour)
+        via = "" if trace.parent is None else lines.via(trace.version.script_name)
         target = request_target(request)  # not request.url: it is built on first use
-        lines.write(f"{via}{request.method} {target} {painted} ({trace.wall_time_ms:.2f} ms)")
+        lines.write(
+            f"{via}{request.method} {target} {lines.status(status)} ({trace.wall_time_ms:.2f} ms)"
+        )
     elif kind == "rpc":
         lines.write(f"  ↳ {_callee(trace)}.{trace.event.method}() ({trace.wall_time_ms:.2f} ms)")
     else:

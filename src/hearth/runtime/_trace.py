@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any
@@ -16,35 +16,51 @@ log = logging.getLogger("hearth.runtime")
 
 
 class TraceEvent:
-    """What happened in one invocation: a read-only view of its `ExecutionContext`,
-    made only when a subscriber is listening, and serialised only when asked (`to_dict`)."""
+    """What happened in one invocation, made only when a subscriber is listening, once the
+    invocation is over, and serialised only when asked (`to_dict`).
 
-    __slots__ = ("_ctx", "_search_text", "_serialized")
+    The fields every subscriber reads (the dev log, each tail's filter) are copied from the
+    `ExecutionContext` as plain slots: a read costs a fifth of a property's; the rest are
+    views of the context, which no longer changes.
+    """
+
+    __slots__ = (
+        "_ctx",
+        "_search_text",
+        "_serialized",
+        "version",
+        "kind",
+        "event",
+        "status",
+        "outcome",
+        "wall_time_ms",
+        "parent",
+        "logs",
+        "exceptions",
+    )
 
     def __init__(self, ctx: ExecutionContext) -> None:
         self._ctx = ctx
         self._search_text: str | None = None
         self._serialized: bytes | None = None
+        self.version: Any = ctx.version
+        self.kind: str = ctx.kind
+        self.event: Any = ctx.event
+        self.status: int | None = ctx.status
+        self.outcome: str = ctx.outcome
+        self.wall_time_ms: float = ctx.wall_time_ms
+        #: The invocation that made this one (a service binding's caller), if any.
+        self.parent: ExecutionContext | None = ctx.parent
+        self.logs: Sequence[dict[str, Any]] = ctx.logs or ()
+        self.exceptions: Sequence[dict[str, Any]] = ctx.exceptions or ()
 
-    # attrgetter properties: read per event by every subscriber (the dev log, each tail's
-    # filter), at about half the cost of a Python-level getter.
     id = property(attrgetter("_ctx.trace_id"))
-    parent_id = property(
-        lambda self: None if self._ctx.parent is None else self._ctx.parent.trace_id
-    )
-    version = property(attrgetter("_ctx.version"))
-    kind = property(attrgetter("_ctx.kind"))
-    event = property(attrgetter("_ctx.event"))
+    parent_id = property(lambda self: None if self.parent is None else self.parent.trace_id)
     entrypoint = property(attrgetter("_ctx.entrypoint"))
-    status = property(attrgetter("_ctx.status"))
-    outcome = property(attrgetter("_ctx.outcome"))
-    logs = property(lambda self: self._ctx.logs or [])
-    exceptions = property(lambda self: self._ctx.exceptions or [])
-    wall_time_ms = property(attrgetter("_ctx.wall_time_ms"))
     cpu_time_ms = property(attrgetter("_ctx.cpu_time_ms"))
     event_timestamp = property(lambda self: int(self._ctx.timestamp * 1000))
-    script_name = property(attrgetter("_ctx.version.script_name"))
-    environment = property(attrgetter("_ctx.version.environment"))
+    script_name = property(attrgetter("version.script_name"))
+    environment = property(attrgetter("version.environment"))
 
     @property
     def search_text(self) -> str:
@@ -127,22 +143,24 @@ class TraceBus:
     __slots__ = ("subscribers", "_cpu_time")
 
     def __init__(self) -> None:
-        self.subscribers: list[TraceSubscriber] = []
-        self._cpu_time: list[TraceSubscriber] = []
+        # Tuples, replaced on (un)subscribing: an event is delivered without copying the list
+        # first, and a subscriber that unsubscribes while called cannot disturb the loop.
+        self.subscribers: tuple[TraceSubscriber, ...] = ()
+        self._cpu_time: tuple[TraceSubscriber, ...] = ()
 
     def subscribe(
         self, subscriber: TraceSubscriber, *, cpu_time: bool = True
     ) -> Callable[[], None]:
         """`cpu_time=False`: the subscriber never reads `cpu_time_ms`, so while only such
         subscribers listen the handlers' steps are not timed (~4k instructions a request)."""
-        self.subscribers.append(subscriber)
+        self.subscribers += (subscriber,)
         if cpu_time:
-            self._cpu_time.append(subscriber)
+            self._cpu_time += (subscriber,)
 
         def unsubscribe() -> None:
-            self.subscribers.remove(subscriber)
+            self.subscribers = _without(self.subscribers, subscriber)
             if cpu_time:
-                self._cpu_time.remove(subscriber)
+                self._cpu_time = _without(self._cpu_time, subscriber)
 
         return unsubscribe
 
@@ -159,8 +177,18 @@ class TraceBus:
         # Called as the invocation ends: a failing subscriber (a tail, a console printer) must
         # never turn the worker's response into an error, nor keep the others from the event.
         event = TraceEvent(ctx)
-        for subscriber in list(self.subscribers):
+        for subscriber in self.subscribers:
             try:
                 subscriber(event)
             except Exception:
                 log.exception("trace subscriber %r failed", subscriber)
+
+
+def _without(
+    subscribers: tuple[TraceSubscriber, ...], subscriber: TraceSubscriber
+) -> tuple[TraceSubscriber, ...]:
+    # One occurrence: the same callable subscribed twice is two subscriptions.
+    if subscriber not in subscribers:
+        return subscribers
+    at = subscribers.index(subscriber)
+    return subscribers[:at] + subscribers[at + 1 :]
