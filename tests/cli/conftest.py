@@ -6,32 +6,18 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import httpx
 import pytest
 
-from hearth.edge._server import free_port
+from tests.serving import Serve, start_serve
 
 TOKEN = "cli-test-admin-token-of-thirty-two-chars-or-more"
 
 
-@dataclass
-class Server:
-    """A running `hearth serve`: the API URL, the workers port, an admin API client."""
-
-    process: subprocess.Popen[bytes]
-    url: str  # the admin listener, e.g. http://127.0.0.1:PORT
-    port: int  # the workers listener
-    api: httpx.Client
-    log: Path
-
-    def fetch(self, host: str, path: str = "/") -> httpx.Response:
-        """A request to a worker, by its generated hostname (`demo.main.localhost`)."""
-        return httpx.get(f"http://127.0.0.1:{self.port}{path}", headers={"host": host}, timeout=30)
+Server = Serve  # a running `hearth serve` with the admin token below
 
 
 @dataclass
@@ -51,59 +37,12 @@ class Run:
 Cli = Callable[..., Run]
 
 
-def start_server(folder: Path) -> Server:
-    port, admin_port = free_port(), free_port()
-    log = folder / "serve.log"
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "hearth",
-            "serve",
-            "--data-dir",
-            str(folder / "data"),
-            "--listen",
-            f"127.0.0.1:{port}",
-            "--admin-listen",
-            f"127.0.0.1:{admin_port}",
-        ],
-        stdout=log.open("wb"),
-        stderr=subprocess.STDOUT,
-        env={**os.environ, "HEARTH_BOOTSTRAP_TOKEN": TOKEN},
-    )
-    url = f"http://127.0.0.1:{admin_port}"
-    api = httpx.Client(
-        base_url=f"{url}/api/v1", headers={"authorization": f"Bearer {TOKEN}"}, timeout=30
-    )
-    deadline = time.monotonic() + 30
-    while True:
-        if process.poll() is not None:
-            raise AssertionError(f"hearth serve exited:\n{log.read_text()}")
-        try:
-            if api.get("/health").status_code == 200:
-                return Server(process, url, port, api, log)
-        except httpx.TransportError:
-            pass
-        if time.monotonic() > deadline:
-            raise AssertionError(f"hearth serve did not start:\n{log.read_text()}")
-        time.sleep(0.1)
-
-
-def stop_server(server: Server) -> None:
-    server.api.close()
-    server.process.terminate()
-    try:
-        server.process.wait(10)
-    except subprocess.TimeoutExpired:
-        server.process.kill()
-        server.process.wait()
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    running = start_server(tmp_path_factory.mktemp("serve"))
+    folder = tmp_path_factory.mktemp("serve")
+    running = start_serve(folder / "data", folder / "serve.log", token=TOKEN)
     yield running
-    stop_server(running)
+    running.stop()
 
 
 def cli_env(config_home: Path, **extra: str) -> dict[str, str]:

@@ -5,22 +5,17 @@ from __future__ import annotations
 
 import datetime
 import json
-import os
-import subprocess
-import sys
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
 import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from hearth.edge._server import free_port
+from tests.serving import Serve, start_serve
 
 DOMAIN = "hearth.test"
 TOKEN = "test-admin-token-of-thirty-two-chars-or-more"
@@ -33,95 +28,47 @@ class Default(WorkerEntrypoint):
 """
 
 
-@dataclass
-class Served:
-    """A running `hearth serve`: its ports and an admin API client."""
+Served = Serve  # a running `hearth serve` with the admin token below
 
-    process: subprocess.Popen[bytes]
-    port: int  # workers listener
-    admin_port: int
-    api: httpx.Client
-    output: Path
 
-    def deploy(self, service: str, environment: str = "production") -> dict:
-        """Create the service/environment when needed and deploy a version through the API."""
-        if self.api.get(f"/services/{service}").status_code == 404:
-            assert self.api.post("/services", json={"name": service}).status_code == 201
-        envs = f"/services/{service}/environments"
-        if self.api.get(f"{envs}/{environment}").status_code == 404:
-            assert self.api.post(envs, json={"name": environment}).status_code == 201
-        metadata = {
-            "main_module": "entry.py",
-            "compatibility_date": "2025-09-01",
-            "vars": {"WHO": f"{service}/{environment}"},
-            "deploy": True,
-        }
-        parts = [
-            ("metadata", (None, json.dumps(metadata), "application/json")),
-            ("entry.py", ("entry.py", HELLO.encode(), "text/x-python")),
-        ]
-        response = self.api.post(f"{envs}/{environment}/versions", files=parts)
-        assert response.status_code == 201, response.text
-        return response.json()
+def deploy(served: Serve, service: str, environment: str = "production") -> dict:
+    """Create the service/environment when needed and deploy a version through the API."""
+    api = served.api
+    if api.get(f"/services/{service}").status_code == 404:
+        assert api.post("/services", json={"name": service}).status_code == 201
+    envs = f"/services/{service}/environments"
+    if api.get(f"{envs}/{environment}").status_code == 404:
+        assert api.post(envs, json={"name": environment}).status_code == 201
+    metadata = {
+        "main_module": "entry.py",
+        "compatibility_date": "2025-09-01",
+        "vars": {"WHO": f"{service}/{environment}"},
+        "deploy": True,
+    }
+    parts = [
+        ("metadata", (None, json.dumps(metadata), "application/json")),
+        ("entry.py", ("entry.py", HELLO.encode(), "text/x-python")),
+    ]
+    response = api.post(f"{envs}/{environment}/versions", files=parts)
+    assert response.status_code == 201, response.text
+    return response.json()
 
 
 @pytest.fixture
 def serve(tmp_path: Path) -> Iterator[Callable[..., Served]]:
-    """`serve(*extra_args)` starts `python -m hearth serve` and waits for its admin API."""
+    """`serve(*extra_args)` starts `python -m hearth serve --domain hearth.test` and waits for
+    its admin API."""
     started: list[Served] = []
 
     def start(*extra: str) -> Served:
-        port, admin_port = free_port(), free_port()
-        output = tmp_path / f"serve-{len(started)}.log"
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "hearth",
-                "serve",
-                "--data-dir",
-                str(tmp_path / "data"),
-                "--listen",
-                f"127.0.0.1:{port}",
-                "--admin-listen",
-                f"127.0.0.1:{admin_port}",
-                "--domain",
-                DOMAIN,
-                *extra,
-            ],
-            stdout=output.open("wb"),
-            stderr=subprocess.STDOUT,
-            env={**os.environ, "HEARTH_BOOTSTRAP_TOKEN": TOKEN},
-        )
-        api = httpx.Client(
-            base_url=f"http://127.0.0.1:{admin_port}/api/v1",
-            headers={"authorization": f"Bearer {TOKEN}"},
-            timeout=30,
-        )
-        served = Served(process, port, admin_port, api, output)
+        log = tmp_path / f"serve-{len(started)}.log"
+        served = start_serve(tmp_path / "data", log, "--domain", DOMAIN, *extra, token=TOKEN)
         started.append(served)
-        deadline = time.monotonic() + 30
-        while True:
-            if process.poll() is not None:
-                raise AssertionError(f"hearth serve exited:\n{output.read_text()}")
-            try:
-                if api.get("/health").status_code == 200:
-                    return served
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                raise AssertionError(f"hearth serve did not start:\n{output.read_text()}")
-            time.sleep(0.1)
+        return served
 
     yield start
     for served in started:
-        served.api.close()
-        served.process.terminate()
-        try:
-            served.process.wait(10)
-        except subprocess.TimeoutExpired:
-            served.process.kill()
-            served.process.wait()
+        served.stop()
 
 
 @dataclass

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from hearth.edge._server import free_port
-from tests.tls.conftest import DOMAIN, Served
+from tests.tls.conftest import DOMAIN, Served, deploy
 
 CADDY = shutil.which("caddy")
 pytestmark = pytest.mark.skipif(CADDY is None, reason="needs Debian's caddy (.ci/run installs it)")
@@ -115,8 +115,8 @@ def test_a_new_environment_is_reachable_over_https_through_caddy_at_once(
     caddy: tuple[Served, int, Path],
 ) -> None:
     served, port, root = caddy
-    served.deploy("api")
-    created = served.deploy("api", "staging")  # creates the environment, then deploys to it
+    deploy(served, "api")
+    created = deploy(served, "api", "staging")  # creates the environment, then deploys to it
     host = f"staging.api.main.{DOMAIN}"
     # The URLs the API shows are Caddy's (--public-url).
     assert created["version"]["preview_url"] == f"https://v1.{host}:{port}/"
@@ -132,7 +132,7 @@ def test_a_new_environment_is_reachable_over_https_through_caddy_at_once(
 
 def test_a_made_up_hostname_gets_no_certificate(caddy: tuple[Served, int, Path]) -> None:
     served, port, root = caddy
-    served.deploy("api")
+    deploy(served, "api")
     assert curl(f"api.main.{DOMAIN}", port, root).returncode == 0  # the CA exists by now
     for host in (f"made-up.api.main.{DOMAIN}", "example.com"):
         result = curl(host, port, root)

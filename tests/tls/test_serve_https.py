@@ -13,7 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.tls.conftest import DOMAIN, Served, make_certificate
+from tests.tls.conftest import DOMAIN, Served, deploy, make_certificate
 
 # One label per wildcard: production hosts, then the api service's environments and versions.
 NAMES = [f"*.main.{DOMAIN}", f"*.api.main.{DOMAIN}", f"*.staging.api.main.{DOMAIN}"]
@@ -36,7 +36,7 @@ def test_workers_are_served_over_https_with_the_given_certificate(
 ) -> None:
     certificate = make_certificate(tmp_path / "tls", NAMES)
     served = serve("--tls-cert", str(certificate.cert), "--tls-key", str(certificate.key))
-    created = served.deploy("api", "staging")
+    created = deploy(served, "api", "staging")
     host = f"staging.api.main.{DOMAIN}"
     assert created["version"]["preview_url"] == f"https://v1.{host}:{served.port}/"
     env = served.api.get("/services/api/environments/staging").json()
@@ -68,7 +68,7 @@ def test_http_on_the_redirect_port_gets_a_308_to_the_same_url_over_https(
         "--http-redirect",
         str(redirect),
     )
-    served.deploy("api")
+    deploy(served, "api")
     host = f"api.main.{DOMAIN}"
     with httpx.Client() as client:
         response = client.post(

@@ -3,10 +3,7 @@ so does an alarm set before the kill (it fires after the restart)."""
 
 from __future__ import annotations
 
-import os
 import signal
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,8 +12,8 @@ from pathlib import Path
 import httpx
 
 from hearth.control import Principal
-from hearth.edge._server import free_port
 from hearth.server import Node, Settings
+from tests.serving import Serve, start_serve
 
 from .conftest import CLOCK, Platform, deploy, deploy_counter, durable_object
 
@@ -34,65 +31,39 @@ async def _deploy_services(data_dir: Path) -> None:
 
 
 @contextmanager
-def serving(data_dir: Path, log: Path) -> Iterator[tuple[subprocess.Popen[bytes], httpx.Client]]:
-    port = free_port()
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "hearth",
-            "serve",
-            "--data-dir",
-            str(data_dir),
-            "--listen",
-            f"127.0.0.1:{port}",
-            "--admin-listen",
-            f"127.0.0.1:{free_port()}",
-        ],
-        stdout=log.open("ab"),
-        stderr=subprocess.STDOUT,
-        env={k: v for k, v in os.environ.items() if not k.startswith("HEARTH_")},
-    )
-    client = httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30)
-    deadline = time.monotonic() + 30
-    while True:
-        assert process.poll() is None, log.read_text()
-        try:
-            if client.get("/report/x", headers={"host": "clock.main.localhost"}).is_success:
-                break
-        except httpx.TransportError:
-            pass
-        assert time.monotonic() < deadline, log.read_text()
-        time.sleep(0.1)
+def serving(data_dir: Path, log: Path) -> Iterator[Serve]:
+    """`hearth serve` on the data dir, once its workers answer (the clock's first report)."""
+    served = start_serve(data_dir, log)
     try:
-        yield process, client
+        deadline = time.monotonic() + 30
+        while not get(served, "clock", "/report/x").is_success:
+            assert time.monotonic() < deadline, log.read_text()
+            time.sleep(0.1)
+        yield served
     finally:
-        client.close()
-        if process.poll() is None:
-            process.kill()
-        process.wait()
+        served.stop(kill=True)
 
 
-def get(client: httpx.Client, service: str, path: str) -> httpx.Response:
-    return client.get(path, headers={"host": f"{service}.main.localhost"})
+def get(served: Serve, service: str, path: str) -> httpx.Response:
+    return served.fetch(f"{service}.main.localhost", path)
 
 
 async def test_acknowledged_writes_and_alarms_survive_sigkill(tmp_path: Path):
     data_dir, log = tmp_path / "data", tmp_path / "serve.log"
     await _deploy_services(data_dir)
-    with serving(data_dir, log) as (process, client):
-        answers = [get(client, "counter", "/rpc/kept").text for _ in range(5)]
+    with serving(data_dir, log) as served:
+        answers = [get(served, "counter", "/rpc/kept").text for _ in range(5)]
         assert answers == ["1", "2", "3", "4", "5"]  # each acknowledged
-        assert get(client, "clock", "/arm-later/c").is_success  # fires 1.5 s from now
-        process.send_signal(signal.SIGKILL)  # no shutdown code runs
-        process.wait()
-    with serving(data_dir, log) as (_, client):
-        stats = get(client, "counter", "/stats/kept")
+        assert get(served, "clock", "/arm-later/c").is_success  # fires 1.5 s from now
+        served.process.send_signal(signal.SIGKILL)  # no shutdown code runs
+        served.process.wait()
+    with serving(data_dir, log) as served:
+        stats = get(served, "counter", "/stats/kept")
         assert stats.status_code == 200, stats.text
         assert stats.json()["count"] == 5
-        assert get(client, "counter", "/rpc/kept").text == "6"
+        assert get(served, "counter", "/rpc/kept").text == "6"
         deadline = time.monotonic() + 10
-        while not (report := get(client, "clock", "/report/c").json())["runs"]:
+        while not (report := get(served, "clock", "/report/c").json())["runs"]:
             assert time.monotonic() < deadline, "the alarm set before the kill never fired"
             time.sleep(0.1)
         assert len(report["runs"]) == 1 and report["alarm"] is None
