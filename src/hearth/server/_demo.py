@@ -1,4 +1,5 @@
-"""`hearth serve --demo`: deploy examples/demo as service `demo` (production + staging) once."""
+"""`hearth serve --demo`: deploy the demo project (`demo/` beside this module, shipped as package
+data, so an installed Hearth has it too) as service `demo`, production and staging, once."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from pathlib import Path
 from ..config import collect_bundle, load_config
 from ..control import ControlError, ControlPlane, Principal
 
-DEMO_PROJECT = Path(__file__).resolve().parents[3] / "examples" / "demo"
+DEMO_PROJECT = Path(__file__).with_name("demo")
 
 
 async def deploy_demo(plane: ControlPlane, account: str, project: Path = DEMO_PROJECT) -> bool:
