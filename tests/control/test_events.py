@@ -109,7 +109,7 @@ async def test_a_failing_subscriber_does_not_stop_the_others() -> None:
 
     bus.subscribe(broken)
     unsubscribe = bus.subscribe(seen.append)
-    event = ServiceCreated("acct", "api")
+    event = ServiceCreated("acct", "api", ("env-1",))
     await bus.publish(event)
     unsubscribe()
     await bus.publish(event)

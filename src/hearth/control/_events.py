@@ -57,6 +57,7 @@ class TokenRevoked(Event):
 @dataclass(frozen=True, slots=True)
 class ServiceCreated(Event):
     service: str
+    environment_ids: tuple[str, ...]  # its production environment
 
 
 @dataclass(frozen=True, slots=True)

@@ -63,6 +63,7 @@ class Services:
         account_id = principal.account.id
         service = Service(new_id(), name, bool(private), now(), [PRODUCTION])
         service.visibility[PRODUCTION] = Visibility.of(service.private, False, True, True)
+        production_id = new_id()
         try:
             async with self._ctx.store.write() as conn:
                 await conn.execute(
@@ -76,7 +77,7 @@ class Services:
                 )
                 await conn.execute(
                     environments.insert().values(
-                        id=new_id(),
+                        id=production_id,
                         service_id=service.id,
                         name=PRODUCTION,
                         created_at=service.created_at,
@@ -84,7 +85,7 @@ class Services:
                 )
         except IntegrityError:
             raise Conflict(f"service {name!r} already exists", code="service_exists") from None
-        await self._ctx.publish([ServiceCreated(account_id, name)])
+        await self._ctx.publish([ServiceCreated(account_id, name, (production_id,))])
         return service
 
     async def list(self, principal: Principal) -> list[Service]:

@@ -7,6 +7,7 @@ from ..patterns import RoutePattern, RoutePatternError, parse_route_pattern
 from ._app import EdgeApp, Resolver, worker_exception_response
 from ._ask import may_issue_certificate
 from ._deployments import KEY_HEADER, OVERRIDE_HEADER
+from ._follow import Follower, follow_changes
 from ._live import LiveEdge, LiveEnvironment, environment_hostname
 from ._routing import Match, RoutingTable
 
@@ -17,6 +18,7 @@ __all__ = [
     "KEY_HEADER",
     "OVERRIDE_HEADER",
     "EdgeApp",
+    "Follower",
     "LiveEdge",
     "LiveEnvironment",
     "Match",
@@ -25,6 +27,7 @@ __all__ = [
     "RoutePatternError",
     "RoutingTable",
     "environment_hostname",
+    "follow_changes",
     "https_redirect",
     "make_server",
     "may_issue_certificate",

@@ -20,26 +20,13 @@ from ..control import (
     MIN_TOKEN_LENGTH,
     ControlError,
     ControlPlane,
-    CustomDomainChanged,
-    CustomDomainView,
-    DeploymentChanged,
-    EnvironmentCreated,
-    EnvironmentDeleted,
-    EnvironmentRenamed,
-    Event,
     EventBus,
-    RouteChanged,
-    RouteView,
-    ServiceChanged,
-    ServiceCreated,
-    ServiceDeleted,
-    VersionCreated,
     canonical_domain,
     environment_runtime_view,
     snapshot_routing,
     version_runtime_view,
 )
-from ..edge import LiveEdge, LiveEnvironment
+from ..edge import LiveEdge, LiveEnvironment, follow_changes
 from ..fetch import aclose_client
 from ..runtime import InProcessRuntime
 from ..store import Store, open_store
@@ -127,7 +114,9 @@ class Node:
         )
         self.edge.app.on_shutdown.append(aclose_client)
         await self.edge.apply_snapshot(await snapshot_routing(store))
-        self.bus.subscribe(self._apply)
+        # The edge follows every committed change from now on (its handlers: edge/_follow.py).
+        read_environment = lambda id_: environment_runtime_view(store, id_)  # noqa: E731
+        self.bus.subscribe(follow_changes(self.edge, read_environment))
         await self.crons.start()
         self.durable_objects.start()  # alarms fire once the edge's versions are loaded
         return await self._bootstrap(token_value)
@@ -179,66 +168,3 @@ class Node:
         token = await accounts.issue_token(name, token_name, "admin", value=value)
         log.info("admin token issued", extra={"account": name, "token": token_name})
         return Bootstrap(name, token.value)
-
-    async def _apply(self, event: Event) -> None:
-        """Bring the edge up to date with one committed change (awaited by the mutation)."""
-        assert self.edge is not None and self.store is not None
-        edge = self.edge
-        if isinstance(event, DeploymentChanged | EnvironmentCreated | EnvironmentRenamed):
-            await self._refresh(event.environment_id)
-        elif isinstance(event, VersionCreated):  # its preview hostname exists now
-            edge.note_version(event.environment_id, event.number, event.version_id)
-        elif isinstance(event, EnvironmentDeleted):
-            await edge.remove_environment(event.environment_id)
-        elif isinstance(event, ServiceDeleted):
-            for environment_id in event.environment_ids:
-                await edge.remove_environment(environment_id)
-        elif isinstance(event, ServiceCreated):
-            # Its production environment exists from now on, deployed or not: a service
-            # binding to it (the service's own first version binding itself, say) must find it.
-            for environment_id in await self._environment_ids(event.account, event.service):
-                await self._refresh(environment_id)
-        elif isinstance(event, ServiceChanged):
-            for environment_id in event.environment_ids:
-                await self._refresh(environment_id)
-        elif isinstance(event, RouteChanged):
-            route = RouteView(event.route_id, event.account, event.pattern, event.environment_id)
-            edge.apply_route(route, removed=event.removed)
-        elif isinstance(event, CustomDomainChanged):
-            domain = CustomDomainView(
-                event.domain_id, event.account, event.hostname, event.environment_id
-            )
-            edge.apply_custom_domain(domain, removed=event.removed)
-
-    async def _environment_ids(self, account_id: str, service: str) -> list[str]:
-        import sqlalchemy as sa
-
-        from ..store.tables import environments, services
-
-        assert self.store is not None
-        query = (
-            sa.select(environments.c.id)
-            .join(services, services.c.id == environments.c.service_id)
-            .where(services.c.account_id == account_id, services.c.name == service)
-        )
-        async with self.store.read() as conn:
-            return [row.id for row in await conn.execute(query)]
-
-    async def _refresh(self, environment_id: str) -> None:
-        assert self.edge is not None and self.store is not None
-        store = self.store
-        view = await self.edge.refresh(
-            environment_id, lambda id_: environment_runtime_view(store, id_)
-        )
-        if view is None:
-            log.info("environment removed", extra={"environment_id": environment_id})
-        else:
-            log.info(
-                "environment live",
-                extra={
-                    "service": view.service,
-                    "environment": view.environment,
-                    "deployment_id": view.deployment_id,
-                    "split": view.split,
-                },
-            )
