@@ -1,6 +1,6 @@
 """The ASGI app for workers traffic: resolve the request to a version, invoke, respond.
 
-Plain ASGI on purpose (no framework on the hot path); see DESIGN.md §7.
+Plain ASGI on purpose (no framework on the hot path); see docs/ARCHITECTURE.md, "Performance principles".
 """
 
 from __future__ import annotations
