@@ -15,6 +15,7 @@ from ..store import Store
 from ..store.tables import environments, services
 from ._errors import NotFound
 from ._events import Event, EventBus
+from ._validation import check_paging
 
 if TYPE_CHECKING:
     from ._versioning import VersionDraft
@@ -47,6 +48,10 @@ class Page(Generic[T]):
     page: int
     per_page: int
     total: int
+
+
+#: Loads one page of an environment's history: (connection, environment, limit, offset).
+LoadPage = Callable[[AsyncConnection, "EnvRef", int, int], Awaitable[list[T]]]
 
 
 @dataclass(slots=True)
@@ -99,3 +104,27 @@ async def find_environment(
             code="environment_not_found",
         )
     return EnvRef(account_id, svc.id, svc.name, row.id, row.name)
+
+
+async def environment_history(
+    ctx: Context,
+    account_id: str,
+    service: str,
+    environment: str,
+    table: sa.Table,
+    load: LoadPage[T],
+    *,
+    page: int,
+    per_page: int,
+) -> Page[T]:
+    """One page of an environment's rows of `table` (versions, deployments), newest first:
+    the count and the page in one read, so they agree."""
+    check_paging(page, per_page)
+    async with ctx.store.read() as conn:
+        ref = await find_environment(conn, account_id, service, environment)
+        count = sa.select(sa.func.count()).select_from(table)
+        total = (
+            await conn.execute(count.where(table.c.environment_id == ref.environment_id))
+        ).scalar_one()
+        items = await load(conn, ref, per_page, (page - 1) * per_page)
+    return Page(items, page, per_page, total)

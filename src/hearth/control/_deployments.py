@@ -18,13 +18,20 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from ..store.tables import deployment_versions, deployments, versions
 from ._accounts import Principal, require_write
-from ._context import Context, EnvRef, Page, find_environment, new_id, now
+from ._context import (
+    Context,
+    EnvRef,
+    Page,
+    environment_history,
+    find_environment,
+    new_id,
+    now,
+)
 from ._errors import Conflict, ControlError, Invalid, NotFound
 from ._events import DeploymentChanged
 from ._validation import (
     DEPLOYMENT_TRIGGERS,
     MESSAGE_MAX,
-    check_paging,
     check_percentage,
     check_text,
     check_trigger,
@@ -98,20 +105,22 @@ class Deployments:
         per_page: int = 20,
     ) -> Page[Deployment]:
         """Deployments, newest first."""
-        check_paging(page, per_page)
-        async with self._ctx.store.read() as conn:
-            ref = await find_environment(conn, principal.account.id, service, environment)
-            total = (
-                await conn.execute(
-                    sa.select(sa.func.count())
-                    .select_from(deployments)
-                    .where(deployments.c.environment_id == ref.environment_id)
-                )
-            ).scalar_one()
-            items = await load_deployments(
-                conn, ref.environment_id, limit=per_page, offset=(page - 1) * per_page
-            )
-        return Page(items, page, per_page, total)
+
+        async def load(
+            conn: AsyncConnection, ref: EnvRef, limit: int, offset: int
+        ) -> list[Deployment]:
+            return await load_deployments(conn, ref.environment_id, limit=limit, offset=offset)
+
+        return await environment_history(
+            self._ctx,
+            principal.account.id,
+            service,
+            environment,
+            deployments,
+            load,
+            page=page,
+            per_page=per_page,
+        )
 
     async def current(
         self, principal: Principal, service: str, environment: str

@@ -14,11 +14,12 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from ..store import check_bundle
 from ..store.tables import versions
 from ._accounts import Principal, require_write
-from ._context import Context, Page, find_environment
+from ._context import Context, EnvRef, Page, environment_history, find_environment
 from ._errors import Invalid, NotFound
 from ._validation import (
     MESSAGE_MAX,
@@ -28,7 +29,6 @@ from ._validation import (
     check_bindings,
     check_compatibility,
     check_git_commit,
-    check_paging,
     check_secret,
     check_text,
     check_trigger,
@@ -133,22 +133,24 @@ class Versions:
         per_page: int = 20,
     ) -> Page[Version]:
         """Versions, newest first."""
-        check_paging(page, per_page)
-        async with self._ctx.store.read() as conn:
-            ref = await find_environment(conn, principal.account.id, service, environment)
-            where = versions.c.environment_id == ref.environment_id
-            total = (
-                await conn.execute(sa.select(sa.func.count()).select_from(versions).where(where))
-            ).scalar_one()
-            rows = await conn.execute(
-                sa.select(versions)
-                .where(where)
-                .order_by(versions.c.number.desc())
-                .limit(per_page)
-                .offset((page - 1) * per_page)
-            )
-            items = [to_version(row, ref) for row in rows]
-        return Page(items, page, per_page, total)
+
+        async def load(
+            conn: AsyncConnection, ref: EnvRef, limit: int, offset: int
+        ) -> list[Version]:
+            query = sa.select(versions).where(versions.c.environment_id == ref.environment_id)
+            query = query.order_by(versions.c.number.desc()).limit(limit).offset(offset)
+            return [to_version(row, ref) for row in await conn.execute(query)]
+
+        return await environment_history(
+            self._ctx,
+            principal.account.id,
+            service,
+            environment,
+            versions,
+            load,
+            page=page,
+            per_page=per_page,
+        )
 
     async def get(
         self, principal: Principal, service: str, environment: str, version: str | int
