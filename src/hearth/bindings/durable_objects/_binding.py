@@ -12,8 +12,7 @@ from typing import Any
 
 from ...fetch import Request, Response
 from ...runtime import current_invocation
-from .._clone import clone_args, clone_kwargs
-from ..services import clone, count_invocation, remote_error
+from ..services import count_invocation, remote_error, rpc_method
 from ._ids import DurableObjectId, NamespaceKey
 from ._manager import DurableObjectManager
 
@@ -111,20 +110,8 @@ class DurableObjectStub:
 
 
 def _rpc_method(stub: DurableObjectStub, name: str) -> Callable[..., Awaitable[Any]]:
-    async def call(*args: Any, **kwargs: Any) -> Any:
-        if args:
-            args = clone_args(args)
-        if kwargs:
-            kwargs = clone_kwargs(kwargs)
-        caller = current_invocation.get()
-        if caller is not None:
-            count_invocation(caller)
+    def send(caller: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Awaitable[Any]:
         version_id = stub._namespace._pick_version()
-        try:
-            result = await stub._manager.rpc(stub.id, version_id, name, args, kwargs)
-        except Exception as error:
-            raise remote_error(error) from None
-        return clone(result)
+        return stub._manager.rpc(stub.id, version_id, name, args, kwargs)
 
-    call.__name__ = name
-    return call
+    return rpc_method(name, send)

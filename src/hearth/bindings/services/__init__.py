@@ -27,6 +27,7 @@ from ._directory import (
     ServiceTarget,
     count_invocation,
 )
+from ._rpc import rpc_method
 
 
 def make_service(binding: BindingSpec, version: VersionSpec, platform: Any) -> ServiceBinding:
@@ -63,4 +64,5 @@ __all__ = [
     "count_invocation",
     "make_service",
     "remote_error",
+    "rpc_method",
 ]

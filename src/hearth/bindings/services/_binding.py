@@ -15,7 +15,7 @@ from urllib.parse import urljoin, urlsplit
 
 from ...fetch import Request, Response
 from ...runtime import EntrypointFetchEvent, RpcEvent, current_invocation
-from .._clone import clone, clone_args, clone_kwargs, remote_error
+from .._clone import clone, remote_error
 from ._directory import (
     RawHeaders,
     ServiceDirectory,
@@ -23,6 +23,7 @@ from ._directory import (
     inherited_version_headers,
     request_version_headers,
 )
+from ._rpc import rpc_method
 
 _NO_HEADERS: RawHeaders = []
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
@@ -127,27 +128,13 @@ class ServiceBinding:
 
 
 def _rpc_method(binding: ServiceBinding, name: str) -> Callable[..., Awaitable[Any]]:
-    runtime = binding._runtime
-    entrypoint = binding._entrypoint
+    runtime, entrypoint = binding._runtime, binding._entrypoint
 
-    async def call(*args: Any, **kwargs: Any) -> Any:
-        if args:
-            args = clone_args(args)
-        if kwargs:
-            kwargs = clone_kwargs(kwargs)
-        caller = current_invocation.get()
-        if caller is not None:
-            count_invocation(caller)
-        version_id = binding._pick(caller, None)
-        try:
-            result = await runtime.invoke(
-                version_id, RpcEvent(name, args, kwargs, entrypoint), binding._call_props()
-            )
-        except Exception as error:
-            raise remote_error(error) from None
-        return clone(result)
+    def send(caller: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Awaitable[Any]:
+        event = RpcEvent(name, args, kwargs, entrypoint)
+        return runtime.invoke(binding._pick(caller, None), event, binding._call_props())
 
-    call.__name__ = name
+    call = rpc_method(name, send)
     call.__qualname__ = f"{binding._name}.{name}"
     return call
 
