@@ -27,10 +27,9 @@ from ._api_deps import KVRoute, Readable, Store, Writable
 from ._limits import (
     MAX_METADATA_SIZE,
     MAX_VALUE_SIZE,
-    KVError,
-    check_list_options,
     check_service_key,
     limited_value,
+    list_page,
     resolve_expiration,
     serialize_metadata,
     value_too_large,
@@ -164,16 +163,8 @@ async def list_keys(
     cursor: Annotated[str | None, Query(description="From the previous page")] = None,
 ) -> Response:
     """Keys in UTF-8 byte order, a page at a time, as a worker's `env.KV.list()` sees them."""
-    count = check_list_options(limit, prefix)
-    try:
-        page = await store.list_keys(namespace.id, prefix=prefix, limit=count, cursor=cursor)
-    except ValueError:
-        raise KVError("GET", 400, "Invalid cursor") from None
-    keys = [listed.to_dict() for listed in page.keys]
-    body: dict[str, Any] = {"keys": keys, "list_complete": page.cursor is None}
-    if page.cursor is not None:
-        body["cursor"] = page.cursor
-    return JSONResponse(body)
+    page = await list_page(store, namespace.id, prefix=prefix, limit=limit, cursor=cursor)
+    return JSONResponse(page)
 
 
 # -- values -----------------------------------------------------------------------------------

@@ -25,8 +25,8 @@ from ._limits import (
     check_bulk_get,
     check_cache_ttl,
     check_key_name,
-    check_list_options,
     limited_value,
+    list_page,
     resolve_expiration,
     serialize_metadata,
     value_too_large,
@@ -193,17 +193,10 @@ class KVNamespace:
             prefix = options.get("prefix", prefix)
             limit = options.get("limit", limit)
             cursor = options.get("cursor", cursor)
-        count = check_list_options(limit, prefix)
-        try:
-            page = await self._store.list_keys(
-                self._namespace_id, prefix=prefix or "", limit=count, cursor=cursor or None
-            )
-        except ValueError:
-            raise KVError("GET", 400, "Invalid cursor") from None
-        keys = [listed.to_dict() for listed in page.keys]
-        if page.cursor is None:
-            return {"keys": keys, "list_complete": True, "cacheStatus": None}
-        return {"keys": keys, "list_complete": False, "cursor": page.cursor, "cacheStatus": None}
+        page = await list_page(
+            self._store, self._namespace_id, prefix=prefix, limit=limit, cursor=cursor
+        )
+        return {**page, "cacheStatus": None}
 
     # -- writing ---------------------------------------------------------------------------
 

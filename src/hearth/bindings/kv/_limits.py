@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ._store import KVStore
 
 MAX_KEY_SIZE = 512
 MAX_VALUE_SIZE = 25 * 1024 * 1024
@@ -280,3 +283,24 @@ def _parse_int(text: str) -> int | None:
         return int(head)
     except ValueError:
         return None
+
+
+async def list_page(
+    store: KVStore, namespace_id: str, *, prefix: object, limit: object, cursor: object
+) -> dict[str, Any]:
+    """One page of keys as `env.KV.list()` and the API both return them:
+    `{"keys": [{name, expiration?, metadata?}], "list_complete", "cursor"?}`."""
+    count = check_list_options(limit, prefix)
+    try:
+        page = await store.list_keys(
+            namespace_id, prefix=str(prefix or ""), limit=count, cursor=str(cursor or "") or None
+        )
+    except ValueError:
+        raise KVError("GET", 400, "Invalid cursor") from None
+    body: dict[str, Any] = {
+        "keys": [listed.to_dict() for listed in page.keys],
+        "list_complete": page.cursor is None,
+    }
+    if page.cursor is not None:
+        body["cursor"] = page.cursor
+    return body
