@@ -11,7 +11,6 @@ from __future__ import annotations
 import traceback
 from dataclasses import dataclass
 from datetime import datetime
-from types import SimpleNamespace
 from typing import Any
 
 import sqlalchemy as sa
@@ -208,10 +207,38 @@ async def write_version(
     deployed: str | None = None,
 ) -> tuple[Version, Deployment | None, list[Event]]:
     """Write a prepared version (and deploy it at 100 % when `deploy` names the trigger)
-    inside the caller's write transaction. `base` is the latest version the content was
-    derived from: if another version landed meanwhile, writing would silently drop that
-    change, so it is refused instead. `deployed`, when given, is the version the caller saw
-    serving at 100 %: a deployment made since (a rollback) is refused the same way."""
+    inside the caller's write transaction; see `_check_unchanged` for `base` and `deployed`."""
+    latest = await _check_unchanged(conn, ref, base, deployed)
+    values = await _version_values(ctx, conn, ref, prepared, meta)
+    values["number"] = (latest.number if latest else 0) + 1
+    row = (await conn.execute(versions.insert().values(**values).returning(*versions.c))).one()
+    version = to_version(row, ref)
+    events: list[Event] = [
+        VersionCreated(
+            ref.account_id,
+            ref.service,
+            ref.environment,
+            ref.environment_id,
+            version.id,
+            version.number,
+        )
+    ]
+    deployment = None
+    if deploy is not None:
+        deployment = await insert_deployment(
+            conn, ref, [(version.id, 100.0)], meta.author, meta.message, deploy
+        )
+        events.append(deployment_changed(ref, deployment))
+    return version, deployment, events
+
+
+async def _check_unchanged(
+    conn: AsyncConnection, ref: EnvRef, base: sa.Row[Any] | None, deployed: str | None
+) -> sa.Row[Any] | None:
+    """Lock the environment and return its latest version. `base` is the latest version the
+    content was derived from: if another version landed meanwhile, writing would silently drop
+    that change, so it is refused instead. `deployed`, when given, is the version the caller
+    saw serving at 100 %: a deployment made since (a rollback) is refused the same way."""
     row = (
         await conn.execute(
             sa.select(environments.c.name)
@@ -235,6 +262,13 @@ async def write_version(
                 f"environment {ref.environment!r} got a new deployment meanwhile; retry",
                 code="concurrent_change",
             )
+    return latest
+
+
+async def _version_values(
+    ctx: Context, conn: AsyncConnection, ref: EnvRef, prepared: Prepared, meta: Meta
+) -> dict[str, Any]:
+    """The version's row (all but its number), its bundle and secret set stored first."""
     content = prepared.content
     digest = content.bundle_digest
     if content.files is not None:
@@ -242,10 +276,9 @@ async def write_version(
     set_id = content.secret_set_id
     if set_id is None and content.secrets:
         set_id = await insert_secret_set(conn, ctx.store.secrets, ref.service_id, content.secrets)
-    values = {
+    return {
         "id": prepared.id,
         "environment_id": ref.environment_id,
-        "number": (latest.number if latest else 0) + 1,
         "created_at": now(),
         "author": meta.author,
         "message": meta.message,
@@ -264,25 +297,6 @@ async def write_version(
         "startup_time_ms": prepared.startup_time_ms,
         "promoted_from": meta.promoted_from,
     }
-    await conn.execute(versions.insert().values(**values))
-    version = to_version(SimpleNamespace(**values), ref)
-    events: list[Event] = [
-        VersionCreated(
-            ref.account_id,
-            ref.service,
-            ref.environment,
-            ref.environment_id,
-            version.id,
-            version.number,
-        )
-    ]
-    deployment = None
-    if deploy is not None:
-        deployment = await insert_deployment(
-            conn, ref, [(version.id, 100.0)], meta.author, meta.message, deploy
-        )
-        events.append(deployment_changed(ref, deployment))
-    return version, deployment, events
 
 
 async def create_version(

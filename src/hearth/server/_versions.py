@@ -12,7 +12,7 @@ import os
 import shutil
 import uuid
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from ..bindings import BindingError, check_bindings
 from ..control import EnvironmentView, Invalid, VersionDraft, VersionView
@@ -65,6 +65,43 @@ def binding_specs(
     return tuple(specs)
 
 
+class _Content(Protocol):
+    """What a version runs: a stored `VersionView` and an uploaded `VersionDraft` alike."""
+
+    id: str
+    main_module: str
+    compatibility_date: str | None
+    compatibility_flags: list[str]
+    vars: dict[str, Any]
+    secrets: dict[str, str]
+    bindings: list[dict[str, Any]]
+
+
+class _Owner(Protocol):
+    """Whose version it is: an `EnvironmentView`, or the draft that names its environment."""
+
+    service: str
+    environment: str
+    account_id: str
+
+
+def version_spec(content: _Content, owner: _Owner, root: Path, **metadata: Any) -> VersionSpec:
+    """The runtime's description of a version; `metadata` (number, tag, created_on) is what
+    only a stored version has."""
+    return VersionSpec(
+        id=content.id,
+        script_name=owner.service,
+        environment=owner.environment,
+        account=owner.account_id,
+        root=root,
+        main_module=content.main_module,
+        compatibility_date=content.compatibility_date,
+        compatibility_flags=tuple(content.compatibility_flags),
+        bindings=binding_specs(content.vars, content.secrets, content.bindings),
+        **metadata,
+    )
+
+
 class VersionLoader:
     """Prepares versions for the runtime: the edge's `prepare` and the control plane's
     `validate_version` hook (a version is loaded once before it is stored)."""
@@ -82,16 +119,10 @@ class VersionLoader:
         if not root.is_dir():
             bundle = await self.store.get_bundle(version.bundle_digest)
             root = self.bundles.write(version.bundle_digest, bundle.files)
-        return VersionSpec(
-            id=version.id,
-            script_name=environment.service,
-            environment=environment.environment,
-            account=environment.account_id,
-            root=root,
-            main_module=version.main_module,
-            compatibility_date=version.compatibility_date,
-            compatibility_flags=tuple(version.compatibility_flags),
-            bindings=binding_specs(version.vars, version.secrets, version.bindings),
+        return version_spec(
+            version,
+            environment,
+            root,
             number=version.number,
             tag=version.tag,
             created_on=version.created_at.isoformat(),
@@ -103,17 +134,7 @@ class VersionLoader:
         The draft is unloaded again: it has no number or tag yet (its version metadata would
         be wrong), and the edge loads it whole when a deployment needs it."""
         root = self.bundles.write(bundle_digest(draft.files, draft.main_module), draft.files)
-        spec = VersionSpec(
-            id=draft.id,
-            script_name=draft.service,
-            environment=draft.environment,
-            account=draft.account_id,
-            root=root,
-            main_module=draft.main_module,
-            compatibility_date=draft.compatibility_date,
-            compatibility_flags=tuple(draft.compatibility_flags),
-            bindings=binding_specs(draft.vars, draft.secrets, draft.bindings),
-        )
+        spec = version_spec(draft, draft, root)
         try:
             await check_bindings(spec, self.platform)
         except BindingError as error:  # a target that does not exist: the input, not the code
