@@ -5,12 +5,12 @@ flavour of Cloudflare's `workers` SDK (snake_case aliases, keyword arguments).
 """
 
 from ._asgi import request_from_asgi, request_target, response_messages, send_response
-from ._body import ReadableStream
 from ._formdata import Blob, File, FormData
 from ._headers import HTTP_TOKEN, Headers
 from ._outbound import aclose_client, fetch
 from ._request import Request
 from ._response import Response
+from ._stream import ReadableStream
 from ._url import URL, URLSearchParams
 
 __all__ = [

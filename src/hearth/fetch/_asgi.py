@@ -8,10 +8,10 @@ from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
 from typing import Any
 from urllib.parse import quote
 
-from ._body import ReadableStream
 from ._headers import Headers
 from ._request import Request
 from ._response import NULL_BODY_STATUSES, Response
+from ._stream import ReadableStream
 from ._url import normalize_url
 
 __all__ = ["request_from_asgi", "response_messages", "send_response"]

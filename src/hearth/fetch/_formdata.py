@@ -7,7 +7,7 @@ from urllib.parse import parse_qsl
 
 from python_multipart.multipart import MultipartParser, parse_options_header
 
-from ._body import ReadableStream
+from ._stream import ReadableStream
 
 __all__ = ["Blob", "File", "FormData", "parse_form"]
 

@@ -7,10 +7,10 @@ from typing import Any
 import httpx
 from httpx._decoders import SUPPORTED_DECODERS
 
-from ._body import ReadableStream
 from ._headers import Headers
 from ._request import Request
 from ._response import Response
+from ._stream import ReadableStream
 
 __all__ = ["aclose_client", "fetch"]
 
