@@ -14,6 +14,7 @@ import httpx
 import pytest
 
 from hearth.api import create_api
+from hearth.bindings import binding_rules
 from hearth.control import ControlPlane, EventBus, VersionDraft
 from hearth.edge._server import free_port, make_server
 from hearth.store import Store
@@ -36,7 +37,13 @@ async def compile_main_module(draft: VersionDraft) -> float:
 
 @pytest.fixture
 async def plane(store: Store) -> ControlPlane:
-    return ControlPlane(store, EventBus(), validate_version=compile_main_module, domain=DOMAIN)
+    return ControlPlane(
+        store,
+        EventBus(),
+        validate_version=compile_main_module,
+        domain=DOMAIN,
+        binding_rules=binding_rules(),
+    )
 
 
 @dataclass

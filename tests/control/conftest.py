@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from hearth.bindings import build_env
+from hearth.bindings import binding_rules, build_env
 from hearth.bindings.kv import SqliteKVStore
 from hearth.control import ControlPlane, Event, EventBus, Principal, Version, VersionDraft
 from hearth.runtime import InProcessRuntime
@@ -70,7 +70,13 @@ def events() -> list[Event]:
 def plane(store: Store, runtime: RecordingValidator, events: list[Event]) -> ControlPlane:
     bus = EventBus()
     bus.subscribe(events.append)
-    return ControlPlane(store, bus, validate_version=runtime.validate, domain="hearth.test")
+    return ControlPlane(
+        store,
+        bus,
+        validate_version=runtime.validate,
+        domain="hearth.test",
+        binding_rules=binding_rules(),
+    )
 
 
 async def _principal(plane: ControlPlane, account: str, scope: str = "admin") -> Principal:

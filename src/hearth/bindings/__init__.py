@@ -1,67 +1,57 @@
-"""Binding types: one folder each (config schema, runtime object, storage, API routes).
+"""Binding types: one folder each (its runtime object, storage, API routes, checks).
 
-`build_env` turns a version's binding specs into the objects its `env` holds. A new binding
-type is a new folder plus one entry in `BINDING_TYPES`.
+A binding type is a folder that exports a `BindingType`, plus one line in `BINDING_TYPES`.
+`build_env` turns a version's binding specs into the objects its `env` holds;
+`binding_rules` is what the control plane checks an uploaded binding against.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from typing import Any
 
-from ..runtime import BindingSpec, Env, VersionSpec
-from .durable_objects import make_durable_object
-from .kv import check_kv, make_kv
-from .services import make_service
-from .vars import make_json, make_secret, make_text, make_version_metadata
+from ..runtime import Env, VersionSpec
+from ._type import BindingCheck, BindingError, BindingFactory, BindingType
+from .durable_objects import DURABLE_OBJECT
+from .kv import KV
+from .services import SERVICE
+from .vars import JSON, SECRET, TEXT, VERSION_METADATA
 
-BindingFactory = Callable[[BindingSpec, VersionSpec, Any], Any]
-BindingCheck = Callable[[BindingSpec, VersionSpec, Any], Awaitable[None]]
-
-BINDING_TYPES: dict[str, BindingFactory] = {
-    "text": make_text,
-    "json": make_json,
-    "secret": make_secret,
-    "version_metadata": make_version_metadata,
-    "kv": make_kv,
-    "service": make_service,
-    "durable_object": make_durable_object,
+BINDING_TYPES: dict[str, BindingType] = {
+    kind.name: kind for kind in (TEXT, JSON, SECRET, VERSION_METADATA, KV, SERVICE, DURABLE_OBJECT)
 }
-
-# Checks that need to await (the store): run once when a version is uploaded, before it loads.
-BINDING_CHECKS: dict[str, BindingCheck] = {
-    "kv": check_kv,
-}
-
-
-class BindingError(ValueError):
-    """A binding that cannot be built; names the binding."""
 
 
 def build_env(version: VersionSpec, platform: Any = None) -> Env:
     values: dict[str, Any] = {}
     for binding in version.bindings:
-        factory = BINDING_TYPES.get(binding.type)
-        if factory is None:
+        kind = BINDING_TYPES.get(binding.type)
+        if kind is None:
             raise BindingError(f"binding {binding.name!r}: unknown binding type {binding.type!r}")
-        values[binding.name] = factory(binding, version, platform)
+        values[binding.name] = kind.make(binding, version, platform)
     return Env(values)
 
 
 async def check_bindings(version: VersionSpec, platform: Any = None) -> None:
     """Raise `BindingError` for a binding whose target does not exist for this account."""
     for binding in version.bindings:
-        check = BINDING_CHECKS.get(binding.type)
-        if check is not None:
-            await check(binding, version, platform)
+        kind = BINDING_TYPES.get(binding.type)
+        if kind is not None and kind.check is not None:
+            await kind.check(binding, version, platform)
+
+
+def binding_rules() -> dict[str, tuple[str, ...]]:
+    """The types a version may list among its bindings, each with the settings it requires:
+    the control plane's check of an upload, handed to it by whoever composes the platform."""
+    return {name: kind.required for name, kind in BINDING_TYPES.items() if kind.declared}
 
 
 __all__ = [
-    "BINDING_CHECKS",
     "BINDING_TYPES",
     "BindingCheck",
     "BindingError",
     "BindingFactory",
+    "BindingType",
+    "binding_rules",
     "build_env",
     "check_bindings",
 ]

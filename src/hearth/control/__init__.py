@@ -2,7 +2,7 @@
 routes and the change-event bus. See `ControlPlane`."""
 
 from ._accounts import MIN_TOKEN_LENGTH, SCOPES, Account, NewToken, Principal, Token
-from ._context import Page, ValidateVersion
+from ._context import BindingRules, Page, ValidateVersion
 from ._deployments import Deployment, DeploymentVersion
 from ._environments import Environment
 from ._errors import Conflict, ControlError, Forbidden, Invalid, NotFound, Unauthorized
@@ -53,6 +53,7 @@ __all__ = [
     "AccountCreated",
     "Conflict",
     "ControlError",
+    "BindingRules",
     "ControlPlane",
     "CronTrigger",
     "CustomDomain",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
@@ -23,6 +23,8 @@ if TYPE_CHECKING:
 #: Loads a version the way the runtime will and returns its startup time in ms; raises if the
 #: code does not load (the runtime's `LoadError`: message + `traceback`).
 ValidateVersion = Callable[["VersionDraft"], Awaitable[float]]
+#: Binding type → the settings an uploaded binding of it must carry as non-empty strings.
+BindingRules = Mapping[str, tuple[str, ...]]
 
 
 @dataclass(slots=True)
@@ -31,6 +33,7 @@ class Context:
     bus: EventBus
     validate_version: ValidateVersion | None = None
     domain: str | None = None  # the platform domain: routes may not claim hosts under it
+    binding_rules: BindingRules | None = None  # the binding types, handed in (ControlPlane)
 
     async def publish(self, events: list[Event]) -> None:
         for event in events:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from ..store import Store
 from ._accounts import Accounts
-from ._context import Context, ValidateVersion
+from ._context import BindingRules, Context, ValidateVersion
 from ._deployments import Deployments
 from ._environments import Environments
 from ._events import EventBus
@@ -50,14 +50,22 @@ class ControlPlane:
         *,
         validate_version: ValidateVersion | None = None,
         domain: str | None = None,
+        binding_rules: BindingRules | None = None,
     ) -> None:
         """`validate_version` loads each new version before it is written (the runtime's
         check; None accepts any code and records no startup time). `domain` is the platform
-        domain whose hostnames routes and custom domains may not claim."""
+        domain whose hostnames routes and custom domains may not claim. `binding_rules` are
+        the binding types a version may list, with their required settings
+        (`hearth.bindings.binding_rules()`: the control plane names no binding type; None
+        accepts any type, leaving it to `validate_version`)."""
         self.store = store
         self.bus = bus if bus is not None else EventBus()
         ctx = Context(
-            store, self.bus, validate_version, canonical_domain(domain) if domain else None
+            store,
+            self.bus,
+            validate_version,
+            canonical_domain(domain) if domain else None,
+            binding_rules,
         )
         self.accounts = Accounts(ctx)
         self.services = Services(ctx)

@@ -154,7 +154,7 @@ class Settings:
         deploy: bool = True,
     ) -> Version:
         require_write(principal)
-        checked = check_bindings(bindings)
+        checked = check_bindings(bindings, self._ctx.binding_rules)
 
         def apply(content: Content) -> None:
             content.bindings = checked

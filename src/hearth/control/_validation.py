@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
@@ -27,14 +28,6 @@ PAGE_MAX = 1_000_000  # beyond it the row offset overflows the databases' intege
 VERSION_TRIGGERS = frozenset({"upload", "dashboard", "secret", "rollback", "promotion", "clone"})
 # A deployment made by hand says "deployment"; one made as a side effect names its cause.
 DEPLOYMENT_TRIGGERS = VERSION_TRIGGERS | {"deployment"}
-
-# Binding types a version may declare besides vars and secrets, with their required settings.
-BINDING_TYPES: dict[str, tuple[str, ...]] = {
-    "kv": (),
-    "service": ("service",),
-    "durable_object": ("class_name",),
-    "version_metadata": (),
-}
 
 
 def check_name(kind: str, value: object) -> str:
@@ -140,8 +133,11 @@ def check_secret(name: object, value: object) -> None:
         raise Invalid(f"secret {name!r} is larger than 5 KB", code="invalid_secret")
 
 
-def check_bindings(value: object) -> list[dict[str, Any]]:
-    """Binding specs: a list of objects with `type` and `name`, otherwise opaque here."""
+def check_bindings(
+    value: object, rules: Mapping[str, tuple[str, ...]] | None
+) -> list[dict[str, Any]]:
+    """Binding specs: a list of objects with `type` and `name`; a type `rules` knows, with
+    the settings it requires (None: any type, checked by loading the version)."""
     if not isinstance(value, list | tuple):
         raise Invalid("bindings must be a list of objects", code="invalid_bindings")
     result = []
@@ -149,13 +145,15 @@ def check_bindings(value: object) -> list[dict[str, Any]]:
         if not isinstance(spec, dict):
             raise Invalid(f"binding #{i} is not an object", code="invalid_bindings")
         kind = spec.get("type")
-        if kind not in BINDING_TYPES:
+        if rules is not None and kind not in rules:
             raise Invalid(
-                f"binding #{i} has type {kind!r}; known types: {', '.join(BINDING_TYPES)}",
+                f"binding #{i} has type {kind!r}; known types: {', '.join(rules)}",
                 code="invalid_bindings",
             )
+        if not isinstance(kind, str) or not kind:
+            raise Invalid(f"binding #{i} needs a string type", code="invalid_bindings")
         check_binding_name("binding", spec.get("name"))
-        for key in BINDING_TYPES[kind]:
+        for key in () if rules is None else rules[kind]:
             if not isinstance(spec.get(key), str) or not spec[key]:
                 raise Invalid(
                     f"{kind} binding {spec['name']!r} needs a string {key!r}",

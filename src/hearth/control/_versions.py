@@ -88,7 +88,7 @@ class Versions:
         if vars is not None:
             vars = check_vars(vars)
         if bindings is not None:
-            bindings = check_bindings(bindings)
+            bindings = check_bindings(bindings, self._ctx.binding_rules)
         if secrets is not None:
             if not isinstance(secrets, dict):
                 raise Invalid("secrets must be an object of name → value", code="invalid_secret")

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from ..bindings import build_env
+from ..bindings import binding_rules, build_env
 from ..bindings.durable_objects import DurableObjectManager, current_version
 from ..bindings.kv import KVStore, open_kv_store
 from ..control import (
@@ -104,7 +104,11 @@ class Node:
             store, self.runtime, BundleFolders(settings.data_dir / "bundles"), self
         )
         self.plane = ControlPlane(
-            store, self.bus, validate_version=loader.validate, domain=settings.domain
+            store,
+            self.bus,
+            validate_version=loader.validate,
+            domain=settings.domain,
+            binding_rules=binding_rules(),
         )
         self.edge = LiveEdge(
             self.runtime,

@@ -17,6 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 from ...runtime import BindingSpec, VersionSpec
+from .._type import BindingError, BindingType
 from ._alarms import AlarmInfo, AlarmScheduler
 from ._binding import DurableObjectNamespace, DurableObjectStub
 from ._config import binding_settings
@@ -33,8 +34,6 @@ def make_durable_object(
 ) -> DurableObjectNamespace:
     """`env.<name>` for a `durable_object` binding; raises `BindingError` naming what is wrong
     (no class name, inconsistent migrations, a platform without Durable Objects)."""
-    from .. import BindingError  # the package imports this module: import when called
-
     settings = binding.settings
     class_name = settings.get("class_name")
     if not isinstance(class_name, str) or not class_name.isidentifier():
@@ -107,7 +106,11 @@ def _deployed_migrations(platform: Any, version: VersionSpec) -> list[dict[str, 
     return None
 
 
+DURABLE_OBJECT = BindingType("durable_object", make_durable_object, required=("class_name",))
+
+
 __all__ = [
+    "DURABLE_OBJECT",
     "AlarmInfo",
     "AlarmScheduler",
     "DurableObjectAbort",

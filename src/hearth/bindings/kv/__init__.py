@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ...runtime import BindingSpec, VersionSpec
+from .._type import BindingError, BindingType
 from ._binding import GetWithMetadataResult, KVNamespace
 from ._limits import (
     MAX_BULK_GET_KEYS,
@@ -51,8 +52,6 @@ def make_kv(binding: BindingSpec, version: VersionSpec, platform: Any) -> KVName
     Whether the namespace exists and belongs to the version's account is checked where it can
     be awaited (at deploy); here a missing setting or store is a configuration error.
     """
-    from .. import BindingError  # the package imports this module: import when called
-
     namespace_id = binding.settings.get("namespace_id") or binding.settings.get("id")
     if not namespace_id:
         raise BindingError(f"binding {binding.name!r}: a kv binding needs a namespace_id")
@@ -65,14 +64,15 @@ def make_kv(binding: BindingSpec, version: VersionSpec, platform: Any) -> KVName
 async def check_kv(binding: BindingSpec, version: VersionSpec, platform: Any) -> None:
     """At upload: the namespace exists and is the version's account's (a binding cannot reach
     another account's data by naming its id)."""
-    from .. import BindingError
-
     make_kv(binding, version, platform)  # the same setting and store errors first
     namespace_id = str(binding.settings.get("namespace_id") or binding.settings.get("id"))
     if await platform.kv.get_namespace(version.account, namespace_id) is None:
         raise BindingError(
             f"binding {binding.name!r}: KV namespace {namespace_id!r} not found in this account"
         )
+
+
+KV = BindingType("kv", make_kv, check=check_kv)
 
 
 async def open_kv_store(
@@ -86,6 +86,7 @@ async def open_kv_store(
 
 
 __all__ = [
+    "KV",
     "MAX_BULK_GET_KEYS",
     "MAX_KEY_SIZE",
     "MAX_LIST_KEYS",

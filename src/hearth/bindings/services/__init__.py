@@ -19,6 +19,7 @@ from typing import Any
 
 from ...runtime import BindingSpec, VersionSpec
 from .._clone import DataCloneError, clone, remote_error
+from .._type import BindingError, BindingType
 from ._binding import ServiceBinding
 from ._directory import (
     DEPTH_LIMIT_MESSAGE,
@@ -32,8 +33,6 @@ from ._rpc import rpc_method
 
 def make_service(binding: BindingSpec, version: VersionSpec, platform: Any) -> ServiceBinding:
     """`env.<name>` for a `service` binding; raises `BindingError` naming a missing target."""
-    from .. import BindingError  # the package imports this module: import when called
-
     settings = binding.settings
     service = settings.get("service")
     if not isinstance(service, str) or not service:
@@ -53,7 +52,11 @@ def make_service(binding: BindingSpec, version: VersionSpec, platform: Any) -> S
     )
 
 
+SERVICE = BindingType("service", make_service, required=("service",))
+
+
 __all__ = [
+    "SERVICE",
     "DEPTH_LIMIT_MESSAGE",
     "MAX_INVOCATIONS",
     "DataCloneError",

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ...runtime import BindingSpec, VersionSpec
+from .._type import BindingType
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,4 +36,19 @@ def make_version_metadata(
     return VersionMetadata(id=version.id, tag=version.tag or "", timestamp=version.created_on or "")
 
 
-__all__ = ["VersionMetadata", "make_json", "make_secret", "make_text", "make_version_metadata"]
+TEXT = BindingType("text", make_text, declared=False)
+JSON = BindingType("json", make_json, declared=False)
+SECRET = BindingType("secret", make_secret, declared=False)
+VERSION_METADATA = BindingType("version_metadata", make_version_metadata)
+
+__all__ = [
+    "JSON",
+    "SECRET",
+    "TEXT",
+    "VERSION_METADATA",
+    "VersionMetadata",
+    "make_json",
+    "make_secret",
+    "make_text",
+    "make_version_metadata",
+]
