@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from ..bindings.durable_objects import binding_settings
+from ..bindings.vars import value_specs
 from ..config import (
     ConfigError,
     KVNamespaceBinding,
@@ -22,13 +23,7 @@ _dev_versions = itertools.count(1)
 
 
 def version_spec_from_config(config: WorkerConfig, version_id: str) -> VersionSpec:
-    bindings: list[BindingSpec] = []
-    for name, value in config.vars.items():
-        if name in config.secrets:  # a local secret overrides the var of the same name
-            continue
-        bindings.append(BindingSpec(name, "text" if isinstance(value, str) else "json", value))
-    for name, value in config.secrets.items():
-        bindings.append(BindingSpec(name, "secret", value))
+    bindings = value_specs(config.vars, config.secrets)
     if config.version_metadata:
         bindings.append(BindingSpec(config.version_metadata, "version_metadata"))
     for kv in config.kv_namespaces:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from ..bindings import BindingError, check_bindings
+from ..bindings.vars import value_specs
 from ..control import EnvironmentView, Invalid, VersionDraft, VersionView
 from ..runtime import BindingSpec, Runtime, VersionSpec
 from ..store import Store, manifest_of
@@ -54,11 +55,7 @@ def bundle_digest(files: dict[str, bytes], main_module: str) -> str:
 def binding_specs(
     vars: dict[str, Any], secrets: dict[str, str], bindings: list[dict[str, Any]]
 ) -> tuple[BindingSpec, ...]:
-    specs = [
-        BindingSpec(name, "text" if isinstance(value, str) else "json", value)
-        for name, value in vars.items()
-    ]
-    specs += [BindingSpec(name, "secret", value) for name, value in secrets.items()]
+    specs = value_specs(vars, secrets)
     for binding in bindings:
         settings = {k: v for k, v in binding.items() if k not in ("name", "type")}
         specs.append(BindingSpec(binding["name"], binding["type"], settings=settings))

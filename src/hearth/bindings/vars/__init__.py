@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,6 +37,18 @@ def make_version_metadata(
     return VersionMetadata(id=version.id, tag=version.tag or "", timestamp=version.created_on or "")
 
 
+def value_specs(vars: Mapping[str, Any], secrets: Mapping[str, str]) -> list[BindingSpec]:
+    """A version's vars (text or JSON by their value) and secrets as binding specs; a secret
+    hides the var of the same name (a local `.dev.vars` secret overriding a var)."""
+    specs = [
+        BindingSpec(name, "text" if isinstance(value, str) else "json", value)
+        for name, value in vars.items()
+        if name not in secrets
+    ]
+    specs += [BindingSpec(name, "secret", value) for name, value in secrets.items()]
+    return specs
+
+
 TEXT = BindingType("text", make_text, declared=False)
 JSON = BindingType("json", make_json, declared=False)
 SECRET = BindingType("secret", make_secret, declared=False)
@@ -51,4 +64,5 @@ __all__ = [
     "make_secret",
     "make_text",
     "make_version_metadata",
+    "value_specs",
 ]
