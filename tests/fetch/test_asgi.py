@@ -13,6 +13,7 @@ from hearth.fetch import (
     ReadableStream,
     Request,
     Response,
+    header_dict,
     request_from_asgi,
     request_target,
     response_messages,
@@ -212,6 +213,16 @@ def test_the_request_target_of_a_log_line_does_not_build_the_url():
     assert request._url is None  # the worker never asked: no Host parsing, no normalising
     assert request_target(Request("https://example.com/p/q?x=1")) == "/p/q?x=1"
     assert request_target(Request("https://example.com")) == "/"
+
+
+def test_a_trace_events_headers_come_from_the_scope_without_building_headers():
+    raw = [(b"host", b"example.com"), (b"Accept", b"text/html"), (b"accept", b"*/*")]
+    request = request_from_asgi(scope(headers=raw), never_called)
+    assert header_dict(request) == {"host": "example.com", "accept": "text/html, */*"}
+    assert request._headers is None  # the worker never asked for them
+    request.headers.set("x-added", "by the worker")  # once built, they are what it sees
+    assert header_dict(request)["x-added"] == "by the worker"
+    assert header_dict(Request("https://a.test/", headers={"A": "1"})) == {"a": "1"}
 
 
 def test_url_falls_back_to_the_server_address_without_a_host_header():

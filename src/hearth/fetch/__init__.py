@@ -4,7 +4,13 @@ Semantics follow the Fetch standard as Cloudflare Workers implement it, with the
 flavour of Cloudflare's `workers` SDK (snake_case aliases, keyword arguments).
 """
 
-from ._asgi import request_from_asgi, request_target, response_messages, send_response
+from ._asgi import (
+    header_dict,
+    request_from_asgi,
+    request_target,
+    response_messages,
+    send_response,
+)
 from ._formdata import Blob, File, FormData
 from ._headers import HTTP_TOKEN, Headers
 from ._outbound import aclose_client, fetch
@@ -14,6 +20,7 @@ from ._stream import ReadableStream
 from ._url import URL, URLSearchParams
 
 __all__ = [
+    "header_dict",
     "HTTP_TOKEN",
     "URL",
     "Blob",

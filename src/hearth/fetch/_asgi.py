@@ -14,7 +14,7 @@ from ._response import NULL_BODY_STATUSES, Response
 from ._stream import ReadableStream
 from ._url import normalize_url
 
-__all__ = ["request_from_asgi", "response_messages", "send_response"]
+__all__ = ["header_dict", "request_from_asgi", "response_messages", "send_response"]
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -87,6 +87,21 @@ def request_target(request: Request) -> str:
         return f"{path}?{query.decode('latin-1')}" if query else path
     url = request.url
     return "/" + url.split("/", 3)[3] if url.count("/") >= 3 else "/"
+
+
+def header_dict(request: Request) -> dict[str, str]:
+    """The request's headers as a plain dict (a trace event's `request.headers`), repeated
+    names joined with ", ". A request a server handed over answers from its ASGI scope, in
+    arrival order, without building its `Headers` (a tail serialises every request)."""
+    if type(request) is _ASGIRequest and request._headers is None:
+        found: dict[str, str] = {}
+        for key, raw in request._scope["headers"]:
+            name = key.decode("latin-1").lower()
+            value = raw.decode("latin-1")
+            before = found.get(name)
+            found[name] = value if before is None else f"{before}, {value}"
+        return found
+    return {name: ", ".join(values) for name, values in request.headers._map.items()}
 
 
 def _has_body(method: str, raw_headers: Any) -> bool:

@@ -8,6 +8,8 @@ from datetime import UTC, datetime
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
+from ..fetch import header_dict
+
 if TYPE_CHECKING:
     from ._context import ExecutionContext
 
@@ -97,7 +99,7 @@ class TraceEvent:
                 "request": {
                     "url": req.url,
                     "method": req.method,
-                    "headers": dict(req.headers.items()),
+                    "headers": header_dict(req),
                 }
             }
             if ctx.status is not None:
@@ -125,8 +127,9 @@ class TraceEvent:
             "event": event,
             "logs": ctx.logs or [],
             "exceptions": ctx.exceptions or [],
-            "wallTime": round(ctx.wall_time_ms, 3),
-            "cpuTime": round(ctx.cpu_time_ms, 3),
+            # To the µs, without round(): a third of its cost, for every event of a busy tail.
+            "wallTime": int(ctx.wall_time_ms * 1000 + 0.5) / 1000,
+            "cpuTime": int(ctx.cpu_time_ms * 1000 + 0.5) / 1000,
         }
 
 
