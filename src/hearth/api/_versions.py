@@ -1,6 +1,6 @@
 """Versions: immutable, numbered snapshots of an environment; upload as multipart/form-data.
 
-An upload is one `metadata` part (JSON, `VersionMetadata`) plus one part per file of the
+An upload is one `metadata` part (JSON, `UploadMetadata`) plus one part per file of the
 bundle. A file's path relative to the bundle root is its part name (`src/entry.py`), or, for
 parts named `files` (e.g. `curl -F files=@entry.py`), its filename — the same idea as
 Cloudflare's script upload, where module parts are named by their module name.
@@ -63,7 +63,7 @@ class ChangeOut(Out):
     deployment: DeploymentOut | None
 
 
-class VersionMetadata(Strict):
+class UploadMetadata(Strict):
     """The `metadata` part of an upload. Settings left out keep the environment's latest
     version's (as `wrangler versions upload` keeps secrets); `{}`/`[]` clears them."""
 
@@ -163,7 +163,7 @@ _UPLOAD_BODY: dict[str, Any] = {
                     "properties": {
                         "metadata": {
                             "type": "string",
-                            "description": "JSON: " + ", ".join(VersionMetadata.model_fields),
+                            "description": "JSON: " + ", ".join(UploadMetadata.model_fields),
                         },
                     },
                     "additionalProperties": {
@@ -215,7 +215,7 @@ async def upload_version(
     return await change_out(ctx, principal, version, deployed=metadata.deploy)
 
 
-async def _read_upload(request: Request) -> tuple[VersionMetadata, dict[str, bytes]]:
+async def _read_upload(request: Request) -> tuple[UploadMetadata, dict[str, bytes]]:
     raw_metadata: str | bytes | None = None
     files: dict[str, bytes] = {}
     total = 0
@@ -242,7 +242,7 @@ async def _read_upload(request: Request) -> tuple[VersionMetadata, dict[str, byt
     if raw_metadata is None:
         raise Invalid("the upload has no 'metadata' part (JSON)", code="invalid_metadata")
     try:
-        metadata = VersionMetadata.model_validate_json(raw_metadata)
+        metadata = UploadMetadata.model_validate_json(raw_metadata)
     except ValidationError as error:
         raise RequestInvalid(error.errors(), prefix="metadata") from None
     if not files:
