@@ -194,18 +194,14 @@ def _bindings(project: WorkerConfig, api: Api | None) -> list[dict[str, Any]]:
     """The config's bindings as the API's specs (see hearth.dev's version_spec_from_config)."""
     # Imported here: the Durable Objects package costs every other command ~0.2 s to import.
     from ..bindings.durable_objects import binding_settings
+    from ..bindings.services import binding_settings as service_settings
 
     specs: list[dict[str, Any]] = []
     for kv in project.kv_namespaces:
         namespace = kv.id or (_namespace_by_title(api, kv.binding) if api else None)
         specs.append({"type": "kv", "name": kv.binding, "namespace_id": namespace or "?"})
     for service in project.services:
-        spec = {"type": "service", "name": service.binding, "service": service.service}
-        if service.environment:
-            spec["environment"] = service.environment
-        if service.entrypoint:
-            spec["entrypoint"] = service.entrypoint
-        specs.append(spec)
+        specs.append({"type": "service", "name": service.binding, **service_settings(service)})
     for durable in project.durable_objects:
         # A binding to the worker's own class carries its [[migrations]], checked at upload.
         settings = binding_settings(durable, project.migrations)

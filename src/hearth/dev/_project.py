@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from ..bindings.durable_objects import binding_settings
+from ..bindings.services import binding_settings as service_settings
 from ..bindings.vars import value_specs
 from ..config import (
     ConfigError,
@@ -30,11 +31,7 @@ def version_spec_from_config(config: WorkerConfig, version_id: str) -> VersionSp
         settings = {"namespace_id": local_namespace_id(kv)}
         bindings.append(BindingSpec(kv.binding, "kv", settings=settings))
     for service in config.services:
-        settings = {"service": service.service}
-        if service.environment:  # else: the environment the dev session runs of that service
-            settings["environment"] = service.environment
-        if service.entrypoint:
-            settings["entrypoint"] = service.entrypoint
+        settings = service_settings(service)
         bindings.append(BindingSpec(service.binding, "service", settings=settings))
     for durable in config.durable_objects:
         settings = binding_settings(durable, config.migrations)

@@ -31,6 +31,18 @@ from ._directory import (
 from ._rpc import rpc_method
 
 
+def binding_settings(binding: Any) -> dict[str, Any]:
+    """Settings of a `service` binding from a `ServiceBinding` of the wrangler config (what
+    `hearth dev` builds and what an upload sends); without `environment`, the target's
+    production (on a server) or the environment its dev session runs."""
+    settings: dict[str, Any] = {"service": binding.service}
+    if binding.environment:
+        settings["environment"] = binding.environment
+    if binding.entrypoint:
+        settings["entrypoint"] = binding.entrypoint
+    return settings
+
+
 def make_service(binding: BindingSpec, version: VersionSpec, platform: Any) -> ServiceBinding:
     """`env.<name>` for a `service` binding; raises `BindingError` naming a missing target."""
     settings = binding.settings
@@ -63,6 +75,7 @@ __all__ = [
     "ServiceBinding",
     "ServiceDirectory",
     "ServiceTarget",
+    "binding_settings",
     "clone",
     "count_invocation",
     "make_service",
