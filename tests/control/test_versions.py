@@ -127,6 +127,7 @@ async def test_code_that_does_not_load_is_rejected_with_its_traceback_and_not_st
         ({"vars": {"BIG": "x" * 6000}}, "invalid_vars"),
         ({"bindings": [{"type": "queue", "name": "Q"}]}, "invalid_bindings"),
         ({"bindings": [{"type": "service", "name": "AUTH"}]}, "invalid_bindings"),
+        ({"bindings": [{"type": ["kv"], "name": "Q"}]}, "invalid_bindings"),
         ({"secrets": {"TOKEN": 42}}, "invalid_secret"),
         ({"vars": {"X": "1"}, "secrets": {"X": "2"}}, "duplicate_binding_name"),
         ({"main_module": "missing.py"}, "invalid_bundle"),

@@ -2,7 +2,7 @@
 routes and the change-event bus. See `ControlPlane`."""
 
 from ._accounts import MIN_TOKEN_LENGTH, SCOPES, Account, NewToken, Principal, Token
-from ._context import BindingRules, Page, ValidateVersion
+from ._context import Page, ValidateVersion
 from ._deployments import Deployment, DeploymentVersion
 from ._environments import Environment
 from ._errors import Conflict, ControlError, Forbidden, Invalid, NotFound, Unauthorized
@@ -40,7 +40,7 @@ from ._readmodel import (
 from ._routes import CustomDomain, Route
 from ._services import PRODUCTION, PUBLIC, Service, Visibility
 from ._triggers import CronTrigger, environment_crons, snapshot_triggers
-from ._validation import PAGE_MAX
+from ._validation import PAGE_MAX, BindingRules
 from ._versioning import Version, VersionDraft
 
 __all__ = [

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
@@ -15,7 +15,7 @@ from ..store import Store
 from ..store.tables import environments, services
 from ._errors import NotFound
 from ._events import Event, EventBus
-from ._validation import check_paging
+from ._validation import BindingRules, check_paging
 
 if TYPE_CHECKING:
     from ._versioning import VersionDraft
@@ -23,8 +23,6 @@ if TYPE_CHECKING:
 #: Loads a version the way the runtime will and returns its startup time in ms; raises if the
 #: code does not load (the runtime's `LoadError`: message + `traceback`).
 ValidateVersion = Callable[["VersionDraft"], Awaitable[float]]
-#: Binding type → the settings an uploaded binding of it must carry as non-empty strings.
-BindingRules = Mapping[str, tuple[str, ...]]
 
 
 @dataclass(slots=True)

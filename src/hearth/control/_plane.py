@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from ..store import Store
 from ._accounts import Accounts
-from ._context import BindingRules, Context, ValidateVersion
+from ._context import Context, ValidateVersion
 from ._deployments import Deployments
 from ._environments import Environments
 from ._events import EventBus
@@ -25,6 +25,7 @@ from ._routes import Routes
 from ._services import Services
 from ._settings import Secrets, Settings
 from ._triggers import Triggers
+from ._validation import BindingRules
 from ._versions import Versions
 
 __all__ = ["ControlPlane", "canonical_domain"]

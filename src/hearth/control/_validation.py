@@ -133,9 +133,11 @@ def check_secret(name: object, value: object) -> None:
         raise Invalid(f"secret {name!r} is larger than 5 KB", code="invalid_secret")
 
 
-def check_bindings(
-    value: object, rules: Mapping[str, tuple[str, ...]] | None
-) -> list[dict[str, Any]]:
+#: Binding type → the settings an uploaded binding of it must carry as non-empty strings.
+BindingRules = Mapping[str, tuple[str, ...]]
+
+
+def check_bindings(value: object, rules: BindingRules | None) -> list[dict[str, Any]]:
     """Binding specs: a list of objects with `type` and `name`; a type `rules` knows, with
     the settings it requires (None: any type, checked by loading the version)."""
     if not isinstance(value, list | tuple):
@@ -145,13 +147,13 @@ def check_bindings(
         if not isinstance(spec, dict):
             raise Invalid(f"binding #{i} is not an object", code="invalid_bindings")
         kind = spec.get("type")
+        if not isinstance(kind, str) or not kind:  # before the look-up: a list is unhashable
+            raise Invalid(f"binding #{i} needs a string type", code="invalid_bindings")
         if rules is not None and kind not in rules:
             raise Invalid(
                 f"binding #{i} has type {kind!r}; known types: {', '.join(rules)}",
                 code="invalid_bindings",
             )
-        if not isinstance(kind, str) or not kind:
-            raise Invalid(f"binding #{i} needs a string type", code="invalid_bindings")
         check_binding_name("binding", spec.get("name"))
         for key in () if rules is None else rules[kind]:
             if not isinstance(spec.get(key), str) or not spec[key]:
