@@ -191,7 +191,5 @@ def _without(
     subscribers: tuple[TraceSubscriber, ...], subscriber: TraceSubscriber
 ) -> tuple[TraceSubscriber, ...]:
     # One occurrence: the same callable subscribed twice is two subscriptions.
-    if subscriber not in subscribers:
-        return subscribers
     at = subscribers.index(subscriber)
     return subscribers[:at] + subscribers[at + 1 :]

@@ -293,7 +293,10 @@ async def list_page(
     count = check_list_options(limit, prefix)
     try:
         page = await store.list_keys(
-            namespace_id, prefix=str(prefix or ""), limit=count, cursor=str(cursor or "") or None
+            namespace_id,
+            prefix=str(prefix or ""),
+            limit=count,
+            cursor=str(cursor) if cursor else None,
         )
     except ValueError:
         raise KVError("GET", 400, "Invalid cursor") from None

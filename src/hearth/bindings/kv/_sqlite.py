@@ -2,7 +2,8 @@
 
 Calls the synchronous `sqlite3` module straight from the event loop (docs/ARCHITECTURE.md,
 "Performance principles"): a point read costs a few µs, far less than any thread hop, and an
-`await` in between would only add interleaving. One connection, WAL, `synchronous=NORMAL` (a process crash loses nothing committed).
+`await` in between would only add interleaving. One connection, WAL, `synchronous=NORMAL` (a
+process crash loses nothing committed).
 Each write is one short `BEGIN IMMEDIATE` transaction with no `await` inside it, so coroutines
 sharing the connection never see each other's half-done work.
 """
