@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from hearth.config import ConfigError, load_config, missing_dependencies
+from hearth.config import ConfigError, missing_dependencies
+from hearth.dev import load_project_config as load_config
 
 from .conftest import Project
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from hearth.config import ConfigError, load_config
+from hearth.config import ConfigError
+from hearth.dev import load_project_config as load_config
 
 from .conftest import Project
 

@@ -9,7 +9,11 @@ from __future__ import annotations
 
 import pytest
 
-from hearth.config import ConfigError, KVNamespaceBinding, Route, ServiceBinding, load_config
+from hearth.bindings import declared_bindings
+from hearth.bindings.kv import KVNamespaceConfig
+from hearth.bindings.services import ServiceConfig
+from hearth.config import ConfigError, Route
+from hearth.dev import load_project_config as load_config
 
 from .conftest import Project
 
@@ -53,7 +57,7 @@ def test_without_env_the_top_level_is_the_config(shop) -> None:
     assert config.env is None
     assert config.name == "shop"
     assert config.vars == {"GREETING": "hello", "LEVEL": "info"}
-    assert config.kv_namespaces == [KVNamespaceBinding("CACHE", "production-cache")]
+    assert config.bindings == [KVNamespaceConfig("CACHE", "production-cache")]
     assert config.environments == ["staging", "dev"]
 
 
@@ -81,12 +85,11 @@ def test_vars_and_bindings_are_not_inherited(shop) -> None:
     staging = load_config(shop, "staging")
     # Only what env.staging says: LEVEL and the CACHE namespace are gone.
     assert staging.vars == {"GREETING": "hello from staging"}
-    assert staging.kv_namespaces == []
-    assert staging.services == [ServiceBinding("AUTH", "auth", environment="staging")]
+    assert staging.bindings == [ServiceConfig("AUTH", "auth", environment="staging")]
 
     dev = load_config(shop, "dev")
     assert dev.vars == {}
-    assert dev.kv_namespaces == []
+    assert dev.bindings == []
 
 
 def test_missing_non_inherited_keys_are_warned_about(shop) -> None:
@@ -236,13 +239,16 @@ def test_migrations_are_inherited_unless_an_environment_sets_its_own(project: Pr
                 tag = "v1"
                 new_sqlite_classes = ["Cart"]
                 [env.staging]
+                durable_objects = { bindings = [{ name = "CART", class_name = "Cart" }] }
                 [env.fresh]
+                durable_objects = { bindings = [{ name = "CART", class_name = "Cart" }] }
                 migrations = [{ tag = "s1", new_sqlite_classes = ["Cart"] }]
             """
         }
     )
-    assert [m.tag for m in load_config(root, "staging").migrations] == ["v1"]
-    assert [m.tag for m in load_config(root, "fresh").migrations] == ["s1"]
+    for env, tags in (("staging", ["v1"]), ("fresh", ["s1"])):
+        (durable,) = declared_bindings(load_config(root, env))
+        assert [m["tag"] for m in durable.spec().settings["migrations"]] == tags
 
 
 def test_only_the_selected_environment_is_validated(project: Project) -> None:

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from hearth.config import ConfigError, load_config
+from hearth.config import ConfigError
+from hearth.dev import load_project_config as load_config
 
 from .conftest import Project
 

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from hearth.config import ConfigError, find_config, list_environments, load_config
+from hearth.config import ConfigError, find_config, list_environments
+from hearth.dev import load_project_config as load_config
 
 from .conftest import Project
 

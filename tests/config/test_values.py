@@ -6,16 +6,12 @@ import textwrap
 
 import pytest
 
-from hearth.config import (
-    ConfigError,
-    DurableObjectBinding,
-    KVNamespaceBinding,
-    Migration,
-    Route,
-    ServiceBinding,
-    WorkerConfig,
-    load_config,
-)
+from hearth.bindings.durable_objects import DurableObjectConfig, Migration
+from hearth.bindings.kv import KVNamespaceConfig
+from hearth.bindings.services import ServiceConfig
+from hearth.bindings.vars import VersionMetadataConfig
+from hearth.config import ConfigError, Route, WorkerConfig
+from hearth.dev import load_project_config as load_config
 
 from .conftest import Project
 
@@ -157,19 +153,7 @@ def test_bindings(project: Project) -> None:
         binding = "CF_VERSION_METADATA"
         """,
     )
-    assert config.kv_namespaces == [
-        KVNamespaceBinding("CACHE", "cache-id", preview_id="cache-preview-id"),
-        KVNamespaceBinding("SESSIONS", None),  # resolved by name in the account
-    ]
-    assert config.services == [
-        ServiceBinding("AUTH", "auth"),
-        ServiceBinding("BILLING", "billing", environment="staging", entrypoint="Invoices"),
-    ]
-    assert config.durable_objects == [
-        DurableObjectBinding("CART", "Cart"),
-        DurableObjectBinding("ROOMS", "Room", script_name="chat", environment="staging"),
-    ]
-    assert config.migrations == [
+    migrations = (
         Migration("v1", new_classes=["Basket"]),
         Migration(
             "v2",
@@ -177,8 +161,19 @@ def test_bindings(project: Project) -> None:
             renamed_classes=[("Basket", "Cart")],
             deleted_classes=["Ledger"],
         ),
+    )
+    # In the order of the binding types, each type's in file order.
+    assert config.bindings == [
+        VersionMetadataConfig("CF_VERSION_METADATA"),
+        KVNamespaceConfig("CACHE", "cache-id", preview_id="cache-preview-id"),
+        KVNamespaceConfig("SESSIONS", None),  # resolved by name in the account
+        ServiceConfig("AUTH", "auth"),
+        ServiceConfig("BILLING", "billing", environment="staging", entrypoint="Invoices"),
+        DurableObjectConfig("CART", "Cart", migrations=migrations),
+        DurableObjectConfig(
+            "ROOMS", "Room", script_name="chat", environment="staging", migrations=migrations
+        ),
     ]
-    assert config.version_metadata == "CF_VERSION_METADATA"
     assert config.warnings == []
 
 

@@ -11,7 +11,7 @@ import sys
 import time
 from pathlib import Path
 
-from hearth.config import load_config
+from hearth.dev import load_project_config as load_config
 from hearth.dev._banner import binding_lines
 from hearth.edge._server import free_port
 
@@ -55,9 +55,9 @@ def test_the_banner_lists_every_binding_with_its_resource_and_mode(tmp_path: Pat
         '  env.LIMITS ("{"max": 3}")                   Environment Variable  local',
         '  env.API_KEY ("(hidden)")                    Secret (.dev.vars)    local',
         "  env.CACHE (abc123)                          KV Namespace          local",
-        "  env.COUNTER (Counter, defined in counters)  Durable Object        local",
         "  env.AUTH (auth)                             Worker                local",
         "  env.BILLING (billing@staging)               Worker                not connected",
+        "  env.COUNTER (Counter, defined in counters)  Durable Object        local",
     ]
     assert "s3cret" not in "\n".join(lines)
 

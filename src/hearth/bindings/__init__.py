@@ -1,6 +1,8 @@
 """Binding types: one folder each (its runtime object, storage, API routes, checks).
 
-A binding type is a folder that exports a `BindingType`, plus one line in `BINDING_TYPES`.
+A binding type is a folder that exports a `BindingType` (with its wrangler schema: how its
+config keys read, and what `hearth dev` and `hearth deploy` make of them), plus one line in
+`BINDING_TYPES`.
 `build_env` turns a version's binding specs into the objects its `env` holds;
 `binding_rules` is what the control plane checks an uploaded binding against.
 """
@@ -9,8 +11,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..config import BindingSchema, WorkerConfig
 from ..runtime import Env, VersionSpec
-from ._type import BindingCheck, BindingError, BindingFactory, BindingType
+from ._type import (
+    AccountApi,
+    BindingCheck,
+    BindingError,
+    BindingFactory,
+    BindingType,
+    WranglerBinding,
+)
 from .durable_objects import DURABLE_OBJECT
 from .kv import KV
 from .services import SERVICE
@@ -45,13 +55,28 @@ def binding_rules() -> dict[str, tuple[str, ...]]:
     return {name: kind.required for name, kind in BINDING_TYPES.items() if kind.declared}
 
 
+def wrangler_schemas() -> list[BindingSchema]:
+    """How each binding type reads from a wrangler config: what `load_config` is handed to
+    read a project's bindings (each comes back as its type's `WranglerBinding`)."""
+    return [kind.wrangler for kind in BINDING_TYPES.values() if kind.wrangler is not None]
+
+
+def declared_bindings(config: WorkerConfig) -> list[WranglerBinding]:
+    """A config's bindings, as read with `wrangler_schemas()` (each its type's kind)."""
+    return [binding for binding in config.bindings if isinstance(binding, WranglerBinding)]
+
+
 __all__ = [
     "BINDING_TYPES",
+    "AccountApi",
     "BindingCheck",
     "BindingError",
     "BindingFactory",
     "BindingType",
     "binding_rules",
     "build_env",
+    "WranglerBinding",
     "check_bindings",
+    "declared_bindings",
+    "wrangler_schemas",
 ]

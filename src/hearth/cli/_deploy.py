@@ -64,7 +64,7 @@ def upload(
 def _ship(
     path: Path, env: str | None, message: str | None, tag: str | None, dry: bool, *, deploy: bool
 ) -> None:
-    project = load_project(path, env)
+    project = load_project(path, env, bindings=True)
     for warning in project.warnings:
         err.print(f"warning: {warning}")
     if project.dependencies:
@@ -91,12 +91,12 @@ def _ship(
         _describe(target, bundle, metadata)
         return
     api = connect()
-    _check_namespaces(api, project)  # before anything is created: a typo leaves nothing behind
+    # Before the service is created: a binding naming what does not exist leaves nothing behind.
+    metadata["bindings"] = _bindings(project, api)
     _ensure(
         api, target, private=target.environment == "production" and project.workers_dev is False
     )
     _visibility(api, target, project)
-    metadata["bindings"] = _bindings(project, api)
     change = _send(api, target, bundle, metadata)
     if deploy and project.routes:
         sync_routes(api, target.service, target.environment, project.routes)
@@ -145,20 +145,6 @@ def _mib(size: int) -> str:
     return f"{size / 2**20:.1f} MiB"
 
 
-def _check_namespaces(api: Api, project: WorkerConfig) -> None:
-    known = None
-    for kv in project.kv_namespaces:
-        if kv.id is None:
-            continue  # provisioned by title (_namespace_by_title)
-        known = known if known is not None else {n["id"] for n in api.items("/kv/namespaces")}
-        if kv.id not in known:
-            raise CliError(
-                f"kv_namespaces binding {kv.binding!r}: no KV namespace {kv.id!r} in this "
-                f"account (create one with: hearth kv namespace create {kv.binding}, then put "
-                "its id in the config, or leave id out to have it made)"
-            )
-
-
 def _ensure(api: Api, target: Target, *, private: bool) -> None:
     """Create the service (and the environment) when missing, saying so."""
     service = f"/services/{seg(target.service)}"
@@ -191,35 +177,14 @@ def _visibility(api: Api, target: Target, project: WorkerConfig) -> None:
 
 
 def _bindings(project: WorkerConfig, api: Api | None) -> list[dict[str, Any]]:
-    """The config's bindings as the API's specs (see hearth.dev's version_spec_from_config)."""
-    # Imported here: the Durable Objects package costs every other command ~0.2 s to import.
-    from ..bindings.durable_objects import binding_settings
-    from ..bindings.services import binding_settings as service_settings
+    """The config's bindings as the API's specs, each made by its type (`api` None: a dry
+    run, nothing looked up or created)."""
+    from ..bindings import BindingError, declared_bindings
 
-    specs: list[dict[str, Any]] = []
-    for kv in project.kv_namespaces:
-        namespace = kv.id or (_namespace_by_title(api, kv.binding) if api else None)
-        specs.append({"type": "kv", "name": kv.binding, "namespace_id": namespace or "?"})
-    for service in project.services:
-        specs.append({"type": "service", "name": service.binding, **service_settings(service)})
-    for durable in project.durable_objects:
-        # A binding to the worker's own class carries its [[migrations]], checked at upload.
-        settings = binding_settings(durable, project.migrations)
-        specs.append({"type": "durable_object", "name": durable.name, **settings})
-    if project.version_metadata:
-        specs.append({"type": "version_metadata", "name": project.version_metadata})
-    return specs
-
-
-def _namespace_by_title(api: Api, title: str) -> str:
-    """A kv_namespaces entry without `id`: the namespace titled as its binding, created when
-    missing (wrangler provisions one the same way)."""
-    for namespace in api.items("/kv/namespaces"):
-        if namespace["title"] == title:
-            return namespace["id"]
-    created = api.post("/kv/namespaces", {"title": title})
-    err.print(f"Created KV namespace {title} ({created['id']})")
-    return created["id"]
+    try:
+        return [binding.upload(api, err.print) for binding in declared_bindings(project)]
+    except BindingError as error:
+        raise CliError(str(error)) from None
 
 
 def _send(api: Api, target: Target, bundle: Bundle, metadata: dict[str, Any]) -> dict[str, Any]:

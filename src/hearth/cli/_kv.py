@@ -17,7 +17,7 @@ import typer
 
 from ._client import Api, connect, seg
 from ._errors import CliError
-from ._kv_local import LocalKeys
+from ._kv_local import LocalKeys, kv_binding
 from ._output import Json, out, show, table, when
 from ._prompts import Yes, confirm
 from ._target import ConfigPath, Env, load_project
@@ -75,14 +75,8 @@ def _namespace(
     if binding is None:
         assert namespace_id is not None
         return _find(api, namespace_id)["id"]
-    project = load_project(config, env)
-    for entry in project.kv_namespaces:
-        if entry.binding == binding:
-            return _find(api, entry.id or entry.binding)["id"]
-    known = ", ".join(e.binding for e in project.kv_namespaces) or "none"
-    raise CliError(
-        f"no kv_namespaces binding {binding!r} in {project.config_path.name} (bindings: {known})"
-    )
+    entry = kv_binding(load_project(config, env, bindings=True), binding)
+    return _find(api, entry.id or entry.binding)["id"]
 
 
 # -- namespaces -------------------------------------------------------------------------------

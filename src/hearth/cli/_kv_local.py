@@ -16,11 +16,26 @@ from ._errors import CliError
 from ._target import load_project
 
 if TYPE_CHECKING:
-    from ..bindings.kv import KVStore
+    from ..bindings.kv import KVNamespaceConfig, KVStore
+    from ..config import WorkerConfig
 
-__all__ = ["LocalKeys"]
+__all__ = ["LocalKeys", "kv_binding"]
 
 T = TypeVar("T")
+
+
+def kv_binding(project: WorkerConfig, binding: str) -> KVNamespaceConfig:
+    """The project's `kv_namespaces` entry of that binding name (read with its bindings)."""
+    from ..bindings.kv import KVNamespaceConfig
+
+    entries = [b for b in project.bindings if isinstance(b, KVNamespaceConfig)]
+    for entry in entries:
+        if entry.binding == binding:
+            return entry
+    known = ", ".join(e.binding for e in entries) or "none"
+    raise CliError(
+        f"no kv_namespaces binding {binding!r} in {project.config_path.name} (bindings: {known})"
+    )
 
 
 class LocalKeys:
@@ -29,14 +44,8 @@ class LocalKeys:
     ) -> None:
         if binding is None:
             raise CliError("--local needs --binding NAME (a kv_namespaces binding of the project)")
-        from ..dev import local_namespace_id
-
-        project = load_project(config, env)
-        entry = next((e for e in project.kv_namespaces if e.binding == binding), None)
-        if entry is None:
-            known = ", ".join(e.binding for e in project.kv_namespaces) or "none"
-            raise CliError(f"no kv_namespaces binding {binding!r} (bindings: {known})")
-        self.namespace = local_namespace_id(entry)
+        project = load_project(config, env, bindings=True)
+        self.namespace = kv_binding(project, binding).local_id
         self.file = (persist_to or project.root / ".hearth") / "kv.sqlite3"
 
     def _run(self, operation: Callable[[KVStore], Awaitable[T]], *, create: bool = False) -> T:

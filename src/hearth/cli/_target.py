@@ -45,11 +45,17 @@ class Target:
         return f"{self.service} ({self.environment})"
 
 
-def load_project(path: Path, env: str | None) -> WorkerConfig:
+def load_project(path: Path, env: str | None, *, bindings: bool = False) -> WorkerConfig:
+    """The project's config; with `bindings`, its bindings read too (each by its type's
+    folder, which costs importing them all: only deploy and `--binding` ask)."""
     from ..config import ConfigError, load_config
 
     try:
-        return load_config(path, env)
+        if not bindings:
+            return load_config(path, env)
+        from ..bindings import wrangler_schemas
+
+        return load_config(path, env, bindings=wrangler_schemas())
     except ConfigError as error:
         raise CliError(str(error)) from None
 

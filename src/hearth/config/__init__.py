@@ -9,28 +9,28 @@ lacks are warnings (`WorkerConfig.warnings`), not errors. Every error is a Confi
 file, line and key.
 """
 
+from . import fields
+from ._bindings import BindingReader, BindingSchema, DeclaredBinding, Lookup
 from ._bundle import collect_bundle
 from ._dependencies import missing_dependencies
 from ._dotenv import parse_dotenv
 from ._errors import ConfigError
 from ._load import find_config, list_environments, load_config
-from ._model import (
-    DurableObjectBinding,
-    KVNamespaceBinding,
-    Migration,
-    Route,
-    ServiceBinding,
-    WorkerConfig,
-)
+from ._locate import KeyPath
+from ._model import Route, WorkerConfig
+from ._source import Source
 
 __all__ = [
+    "BindingReader",
+    "BindingSchema",
     "ConfigError",
-    "DurableObjectBinding",
-    "KVNamespaceBinding",
-    "Migration",
+    "DeclaredBinding",
+    "KeyPath",
+    "Lookup",
     "Route",
-    "ServiceBinding",
+    "Source",
     "WorkerConfig",
+    "fields",
     "collect_bundle",
     "find_config",
     "list_environments",

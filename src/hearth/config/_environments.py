@@ -4,24 +4,26 @@ what the environment's worker is called. The rules are wrangler's."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from . import _fields as f
+from . import fields as f
+from ._bindings import BindingSchema
 from ._locate import KeyPath
 from ._source import Source
 
 SERVICE_NAME = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
 
-# Keys an environment inherits from the top level unless it sets them itself.
+# Keys an environment inherits from the top level unless it sets them itself (and those of
+# the binding schemas that say so).
 INHERITABLE = frozenset(
     {"main", "compatibility_date", "compatibility_flags", "workers_dev", "preview_urls"}
-    | {"route", "routes", "triggers", "limits", "migrations"}
+    | {"route", "routes", "triggers", "limits"}
 )
 # Keys that "must be specified for each environment": an environment without them has none.
-NON_INHERITABLE = frozenset(
-    {"vars", "kv_namespaces", "durable_objects", "services", "version_metadata"}
-)
+# Every binding type's keys are of this kind too (`BindingSchema.keys`).
+NON_INHERITABLE = frozenset({"vars"})
 # Keys that only mean something once, for the whole file.
 TOP_LEVEL_ONLY = frozenset({"name", "legacy_env", "env", "$schema", "keep_vars", "send_metrics"})
 # wrangler keys about bundling JavaScript, accounts or the dev server: valid, and nothing for
@@ -55,6 +57,7 @@ class Scope:
     top: dict[str, Any]
     block: dict[str, Any]
     block_path: KeyPath
+    per_environment: frozenset[str] = NON_INHERITABLE
 
     def get(self, key: str) -> tuple[Any, KeyPath] | None:
         container, prefix = self._container(key)
@@ -65,7 +68,7 @@ class Scope:
     def _container(self, key: str) -> tuple[dict[str, Any], KeyPath]:
         if self.env is None:
             return self.top, ()
-        if key in NON_INHERITABLE:
+        if key in self.per_environment:
             return self.block, self.block_path
         if any(k in self.block for k in _TOGETHER.get(key, (key,))):
             return self.block, self.block_path
@@ -80,11 +83,17 @@ def environments(src: Source) -> dict[str, dict[str, Any]]:
     return {name: f.table(src, block, ("env", name)) for name, block in blocks.items()}
 
 
-def select(src: Source, env: str | None) -> Scope:
+def select(src: Source, env: str | None, bindings: Sequence[BindingSchema] | None) -> Scope:
+    """The environment's scope. `bindings` are the binding types' schemas, whose keys are then
+    known; None when bindings are not read (keys then go unchecked: a binding's key cannot be
+    told from a typo without its schema)."""
     top = src.data
-    _warn_about_keys(src, top, (), top_level=True)
+    per_environment = NON_INHERITABLE.union(*(schema.keys for schema in bindings or ()))
+    if bindings is not None:
+        known = INHERITABLE.union(per_environment, *(schema.inherited for schema in bindings))
+        _warn_about_keys(src, top, (), known, top_level=True)
     if env is None:
-        return Scope(None, top, top, ())
+        return Scope(None, top, top, (), per_environment)
     blocks = environments(src)
     if env not in blocks:
         # The server's environments are the truth (production, and any made with `hearth env
@@ -93,14 +102,15 @@ def select(src: Source, env: str | None) -> Scope:
         # any blocks). Production is the top level's own environment: no word about it.
         _check_env_name(src, env, ("env", env))
         if env != "production":
-            known = f" (blocks: {', '.join(blocks)})" if blocks else ""
-            src.warn((), f"no [env.{env}] block{known}; using the top-level configuration")
-        return Scope(env, top, top, ())
+            blocks_named = f" (blocks: {', '.join(blocks)})" if blocks else ""
+            src.warn((), f"no [env.{env}] block{blocks_named}; using the top-level configuration")
+        return Scope(env, top, top, (), per_environment)
     path: KeyPath = ("env", env)
     _check_env_name(src, env, path)
     block = blocks[env]
-    _warn_about_keys(src, block, path, top_level=False)
-    for key in sorted(NON_INHERITABLE):
+    if bindings is not None:
+        _warn_about_keys(src, block, path, known, top_level=False)
+    for key in sorted(per_environment):
         if key in top and key not in block:
             src.warn(
                 path,
@@ -111,7 +121,7 @@ def select(src: Source, env: str | None) -> Scope:
         for name in top["vars"]:
             if name not in block["vars"]:
                 src.warn((*path, "vars"), f'"{name}" is set at the top level but not here')
-    return Scope(env, top, block, path)
+    return Scope(env, top, block, path, per_environment)
 
 
 def resolve_name(src: Source, scope: Scope, legacy_env: bool) -> str:
@@ -159,8 +169,10 @@ def _check_env_name(src: Source, env: str, path: KeyPath) -> None:
         )
 
 
-def _warn_about_keys(src: Source, block: dict[str, Any], path: KeyPath, *, top_level: bool) -> None:
-    usable = INHERITABLE | NON_INHERITABLE | IGNORED | {"name"}
+def _warn_about_keys(
+    src: Source, block: dict[str, Any], path: KeyPath, known: frozenset[str], *, top_level: bool
+) -> None:
+    usable = known | IGNORED | {"name"}
     for key in block:
         where = (*path, key)
         if key in UNSUPPORTED:

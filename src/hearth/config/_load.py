@@ -4,32 +4,18 @@ turn the result into a WorkerConfig."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
 
-from . import _fields as f
-from ._bindings import (
-    check_durable_object_classes,
-    check_unique_names,
-    read_durable_objects,
-    read_kv_namespaces,
-    read_migrations,
-    read_services,
-    read_vars,
-    read_version_metadata,
-)
+from . import fields as f
+from ._bindings import BindingSchema, DeclaredBinding, check_unique_names, read_vars
 from ._dependencies import read_dependencies
 from ._dotenv import dev_vars_file, read_dev_vars
 from ._environments import Scope, environments, resolve_name, select
 from ._errors import ConfigError
 from ._locate import KeyPath
-from ._model import (
-    DurableObjectBinding,
-    KVNamespaceBinding,
-    ServiceBinding,
-    WorkerConfig,
-)
+from ._model import WorkerConfig
 from ._source import Source
 from ._triggers import read_crons, read_routes
 
@@ -59,7 +45,12 @@ def list_environments(path: Path) -> list[str]:
     return list(environments(Source.read(find_config(path))))
 
 
-def load_config(path: Path, env: str | None = None) -> WorkerConfig:
+def load_config(
+    path: Path, env: str | None = None, *, bindings: Sequence[BindingSchema] | None = None
+) -> WorkerConfig:
+    """The project's config for environment `env`. `bindings`: the binding types' wrangler
+    schemas (`hearth.bindings.wrangler_schemas()`); without them the bindings are not read,
+    which is all a command that needs the service's name and routes asks for."""
     file = find_config(path)
     src = Source.read(file)
     if file != path:
@@ -67,7 +58,7 @@ def load_config(path: Path, env: str | None = None) -> WorkerConfig:
         if others:
             src.warn((), f"also found {', '.join(others)}; using {file.name}")
     legacy_env = f.optional(src, src.data, "legacy_env", (), f.boolean) or False
-    scope = select(src, env)
+    scope = select(src, env, bindings)
     name = resolve_name(src, scope, legacy_env)
     root = file.parent.resolve()
 
@@ -76,23 +67,14 @@ def load_config(path: Path, env: str | None = None) -> WorkerConfig:
     compatibility_date = _get(src, scope, "compatibility_date", _compatibility_date)
 
     vars_ = _get(src, scope, "vars", read_vars) or {}
-    kv_namespaces = _get(src, scope, "kv_namespaces", read_kv_namespaces) or []
-    services = _get(src, scope, "services", read_services) or []
-    durable_objects = _get(src, scope, "durable_objects", read_durable_objects) or []
-    version_metadata = _get(src, scope, "version_metadata", read_version_metadata)
-    migrations = _get(src, scope, "migrations", read_migrations) or []
-    check_unique_names(
-        src,
-        _binding_names(scope, vars_, kv_namespaces, services, durable_objects, version_metadata),
-    )
-    check_durable_object_classes(
-        src,
-        [
-            (binding, _path_of(scope, "durable_objects", "bindings", i))
-            for i, binding in enumerate(durable_objects)
-        ],
-        migrations,
-    )
+    vars_path = scope.get("vars")
+    names = [(var, (*(vars_path[1] if vars_path else ()), var)) for var in vars_]
+    declared: list[DeclaredBinding] = []
+    for schema in bindings or ():
+        for binding, name_path in schema.read(src, scope.get):
+            declared.append(binding)
+            names.append((binding.name, name_path))
+    check_unique_names(src, names)
     if compatibility_date is None:
         src.warn((), "no compatibility_date: set one to pin the runtime behaviour the code expects")
 
@@ -110,15 +92,11 @@ def load_config(path: Path, env: str | None = None) -> WorkerConfig:
         compatibility_flags=flags,
         vars=vars_,
         secrets=secrets,
-        kv_namespaces=kv_namespaces,
-        services=services,
-        durable_objects=durable_objects,
-        migrations=migrations,
+        bindings=declared,
         crons=_get(src, scope, "triggers", read_crons) or [],
         routes=read_routes(src, scope),
         workers_dev=_get(src, scope, "workers_dev", f.boolean),
         preview_urls=_get(src, scope, "preview_urls", f.boolean),
-        version_metadata=version_metadata,
         dependencies=dependencies,
         legacy_env=legacy_env,
         env=scope.env,
@@ -131,11 +109,6 @@ def load_config(path: Path, env: str | None = None) -> WorkerConfig:
 def _get(src: Source, scope: Scope, key: str, read: f.Reader[f.T]) -> f.T | None:
     found = scope.get(key)
     return None if found is None else read(src, *found)
-
-
-def _path_of(scope: Scope, key: str, *rest: str | int) -> KeyPath:
-    found = scope.get(key)
-    return (*(found[1] if found else (key,)), *rest)
 
 
 def _main(src: Source, scope: Scope, root: Path) -> Path:
@@ -169,29 +142,3 @@ def _limits(src: Source, value: object, path: KeyPath) -> dict[str, int]:
     limits = f.table(src, value, path)
     f.warn_unknown(src, limits, path, _LIMITS)
     return {key: f.positive_int(src, limits[key], (*path, key)) for key in _LIMITS if key in limits}
-
-
-def _binding_names(
-    scope: Scope,
-    vars_: dict[str, Any],
-    kv_namespaces: list[KVNamespaceBinding],
-    services: list[ServiceBinding],
-    durable_objects: list[DurableObjectBinding],
-    version_metadata: str | None,
-) -> list[tuple[str, KeyPath]]:
-    """Every name the bindings put on `env`, with the key that defines it."""
-    names = [(name, _path_of(scope, "vars", name)) for name in vars_]
-    names += [
-        (b.binding, _path_of(scope, "kv_namespaces", i, "binding"))
-        for i, b in enumerate(kv_namespaces)
-    ]
-    names += [
-        (b.binding, _path_of(scope, "services", i, "binding")) for i, b in enumerate(services)
-    ]
-    names += [
-        (b.name, _path_of(scope, "durable_objects", "bindings", i, "name"))
-        for i, b in enumerate(durable_objects)
-    ]
-    if version_metadata is not None:
-        names.append((version_metadata, _path_of(scope, "version_metadata", "binding")))
-    return names

@@ -7,42 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-
-@dataclass(frozen=True, slots=True)
-class KVNamespaceBinding:
-    binding: str
-    # wrangler provisions a namespace when `id` is left out; Hearth resolves it by binding
-    # name in the account, so it is optional here too.
-    id: str | None
-    preview_id: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class ServiceBinding:
-    binding: str
-    service: str
-    # Deprecated in wrangler (service environments), but it is exactly Hearth's model: which
-    # environment of the target service to call. None leaves the choice to the platform.
-    environment: str | None = None
-    entrypoint: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class DurableObjectBinding:
-    name: str
-    class_name: str
-    # None = the class is defined by this worker itself.
-    script_name: str | None = None
-    environment: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Migration:
-    tag: str
-    new_classes: list[str] = field(default_factory=list)
-    new_sqlite_classes: list[str] = field(default_factory=list)
-    renamed_classes: list[tuple[str, str]] = field(default_factory=list)
-    deleted_classes: list[str] = field(default_factory=list)
+from ._bindings import DeclaredBinding
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,17 +30,15 @@ class WorkerConfig:
     vars: dict[str, str | Any] = field(default_factory=dict)
     # Local-only values from .dev.vars; where a name is both, the secret wins on `env`.
     secrets: dict[str, str] = field(default_factory=dict)
-    kv_namespaces: list[KVNamespaceBinding] = field(default_factory=list)
-    services: list[ServiceBinding] = field(default_factory=list)
-    durable_objects: list[DurableObjectBinding] = field(default_factory=list)
-    migrations: list[Migration] = field(default_factory=list)
+    # The other bindings, each read by its type's schema (in its folder of hearth.bindings),
+    # in the order of the schemas and then of the file.
+    bindings: list[DeclaredBinding] = field(default_factory=list)
     crons: list[str] = field(default_factory=list)
     routes: list[Route] = field(default_factory=list)
     # None = not said; wrangler then infers workers_dev from the absence of routes and
     # preview_urls from workers_dev, so the consumer decides.
     workers_dev: bool | None = None
     preview_urls: bool | None = None
-    version_metadata: str | None = None
     dependencies: list[str] = field(default_factory=list)
     legacy_env: bool = False
     env: str | None = None

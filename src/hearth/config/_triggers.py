@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import _fields as f
+from . import fields as f
 from ._environments import Scope
 from ._locate import KeyPath
 from ._model import Route

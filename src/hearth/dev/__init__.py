@@ -1,6 +1,6 @@
 """`hearth dev`: one worker project on localhost, reloaded on save."""
 
-from ._project import DevProject, local_namespace_id, version_spec_from_config
+from ._project import DevProject, load_project_config, version_spec_from_config
 from ._server import LOCAL_ACCOUNT, DevError, DevServer
 
 __all__ = [
@@ -8,6 +8,6 @@ __all__ = [
     "DevError",
     "DevProject",
     "DevServer",
-    "local_namespace_id",
+    "load_project_config",
     "version_spec_from_config",
 ]

@@ -12,8 +12,8 @@ import termios
 import tty
 from collections.abc import Callable, Iterator
 
+from ..bindings import declared_bindings
 from ..config import WorkerConfig
-from ._project import local_namespace_id
 
 __all__ = ["HOTKEYS", "binding_lines", "hotkeys"]
 
@@ -30,19 +30,7 @@ def binding_lines(config: WorkerConfig, running: set[str]) -> list[str]:
         rows.append((f'env.{name} ("{shown}")', "Environment Variable", "local"))
     for name in config.secrets:
         rows.append((f'env.{name} ("(hidden)")', "Secret (.dev.vars)", "local"))
-    for kv in config.kv_namespaces:
-        rows.append((f"env.{kv.binding} ({local_namespace_id(kv)})", "KV Namespace", "local"))
-    for durable in config.durable_objects:
-        where = f", defined in {durable.script_name}" if durable.script_name else ""
-        rows.append(
-            (f"env.{durable.name} ({durable.class_name}{where})", "Durable Object", "local")
-        )
-    for service in config.services:
-        target = service.service + (f"@{service.environment}" if service.environment else "")
-        mode = "local" if service.service in running else "not connected"
-        rows.append((f"env.{service.binding} ({target})", "Worker", mode))
-    if config.version_metadata:
-        rows.append((f"env.{config.version_metadata}", "Worker Version Metadata", "local"))
+    rows += [binding.describe(running) for binding in declared_bindings(config)]
     if not rows:
         return []
     widths = [max(len(row[i]) for row in rows) for i in range(2)]

@@ -7,35 +7,18 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from ..bindings.durable_objects import binding_settings
-from ..bindings.services import binding_settings as service_settings
+from ..bindings import declared_bindings, wrangler_schemas
 from ..bindings.vars import value_specs
-from ..config import (
-    ConfigError,
-    KVNamespaceBinding,
-    WorkerConfig,
-    load_config,
-    missing_dependencies,
-)
+from ..config import ConfigError, WorkerConfig, load_config, missing_dependencies
 from ..fetch import Response
-from ..runtime import BindingSpec, LoadError, Runtime, VersionSpec
+from ..runtime import LoadError, Runtime, VersionSpec
 
 _dev_versions = itertools.count(1)
 
 
 def version_spec_from_config(config: WorkerConfig, version_id: str) -> VersionSpec:
     bindings = value_specs(config.vars, config.secrets)
-    if config.version_metadata:
-        bindings.append(BindingSpec(config.version_metadata, "version_metadata"))
-    for kv in config.kv_namespaces:
-        settings = {"namespace_id": local_namespace_id(kv)}
-        bindings.append(BindingSpec(kv.binding, "kv", settings=settings))
-    for service in config.services:
-        settings = service_settings(service)
-        bindings.append(BindingSpec(service.binding, "service", settings=settings))
-    for durable in config.durable_objects:
-        settings = binding_settings(durable, config.migrations)
-        bindings.append(BindingSpec(durable.name, "durable_object", settings=settings))
+    bindings += [binding.spec() for binding in declared_bindings(config)]
     return VersionSpec(
         id=version_id,
         script_name=config.name,
@@ -59,10 +42,9 @@ def _shown_as(folder: Path, project: Path) -> str:
     return "" if relative == Path() else f"{relative}/"
 
 
-def local_namespace_id(kv: KVNamespaceBinding) -> str:
-    """The namespace `hearth dev` keeps locally for a binding: its preview id, else its id
-    (a placeholder such as `<YOUR_KV_NAMESPACE_ID>` works too), else its binding name."""
-    return kv.preview_id or kv.id or kv.binding
+def load_project_config(path: Path, env: str | None = None) -> WorkerConfig:
+    """The project's config with its bindings, each read by its type's folder."""
+    return load_config(path, env, bindings=wrangler_schemas())
 
 
 @dataclass(slots=True)
@@ -118,7 +100,7 @@ class DevProject:
         """Read the config alone: `hearth dev` knows every project's service name before it
         loads any, so bindings between local projects resolve whatever their order."""
         try:
-            self.config = load_config(self.path, self.env)
+            self.config = load_project_config(self.path, self.env)
         except ConfigError:
             pass  # reported by reload()
         return self.config
@@ -127,7 +109,7 @@ class DevProject:
         """Load the project afresh; the old version keeps no traffic after this returns."""
         previous = self.current
         try:
-            config = load_config(self.path, self.env)
+            config = load_project_config(self.path, self.env)
         except ConfigError as error:
             self.current = LoadFailure(f"Configuration error: {error}", "")
         else:

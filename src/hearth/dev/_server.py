@@ -23,17 +23,16 @@ from rich.markup import escape
 from starlette.types import Scope
 from watchfiles import DefaultFilter, awatch
 
-from ..bindings import build_env
+from ..bindings import build_env, declared_bindings
 from ..bindings.durable_objects import DurableObjectManager, current_version
 from ..bindings.kv import SQLITE_FILENAME, SqliteKVStore
-from ..config import KVNamespaceBinding
 from ..edge import EdgeApp, make_server
 from ..fetch import Response, aclose_client
 from ..runtime import InProcessRuntime
 from ..triggers import scheduled_paths, scheduled_response
 from ._banner import HOTKEYS, binding_lines, hotkeys
 from ._lines import LineWriter, print_trace
-from ._project import DevProject, LoadFailure, local_namespace_id
+from ._project import DevProject, LoadFailure
 
 LOCAL_ACCOUNT = "local"  # VersionSpec's default account: every dev session version's
 
@@ -221,7 +220,8 @@ class DevServer:
         result = await project.reload()
         self._index()
         if project.config is not None:
-            await self._create_namespaces(project.config.kv_namespaces)
+            for binding in declared_bindings(project.config):
+                await binding.prepare_local(self, LOCAL_ACCOUNT)
         for warning in project.warnings:
             # Once per session: a warning repeated on every save would drown the request log.
             if warning not in self._warned:
@@ -257,12 +257,6 @@ class DevServer:
             self.app.on_shutdown.append(manager.stop)
             self._durable_objects = manager
         return self._durable_objects
-
-    async def _create_namespaces(self, bindings: list[KVNamespaceBinding]) -> None:
-        for binding in bindings:
-            namespace_id = local_namespace_id(binding)
-            if await self.kv.get_namespace(LOCAL_ACCOUNT, namespace_id) is None:
-                await self.kv.create_namespace(LOCAL_ACCOUNT, namespace_id, namespace_id)
 
     async def _watch(self) -> None:
         roots = sorted({p.root for p in self.projects})

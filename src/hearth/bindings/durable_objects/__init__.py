@@ -20,13 +20,13 @@ from ...runtime import BindingSpec, VersionSpec
 from .._type import BindingError, BindingType
 from ._alarms import AlarmInfo, AlarmScheduler
 from ._binding import DurableObjectNamespace, DurableObjectStub
-from ._config import binding_settings
 from ._ids import DurableObjectId, NamespaceKey
 from ._manager import DurableObjectManager
 from ._migrations import MigrationError, check_migrations, live_classes, original_class
 from ._sql import SqlCursor, SqlStorage
 from ._state import DurableObjectAbort, DurableObjectState
 from ._storage import ObjectStorage, RangeError, Transaction
+from ._wrangler import DURABLE_OBJECTS, DurableObjectConfig, Migration
 
 
 def make_durable_object(
@@ -106,7 +106,9 @@ def _deployed_migrations(platform: Any, version: VersionSpec) -> list[dict[str, 
     return None
 
 
-DURABLE_OBJECT = BindingType("durable_object", make_durable_object, required=("class_name",))
+DURABLE_OBJECT = BindingType(
+    "durable_object", make_durable_object, required=("class_name",), wrangler=DURABLE_OBJECTS
+)
 
 
 __all__ = [
@@ -114,11 +116,13 @@ __all__ = [
     "AlarmInfo",
     "AlarmScheduler",
     "DurableObjectAbort",
+    "DurableObjectConfig",
     "DurableObjectId",
     "DurableObjectManager",
     "DurableObjectNamespace",
     "DurableObjectState",
     "DurableObjectStub",
+    "Migration",
     "MigrationError",
     "NamespaceKey",
     "ObjectStorage",
@@ -126,7 +130,6 @@ __all__ = [
     "SqlCursor",
     "SqlStorage",
     "Transaction",
-    "binding_settings",
     "check_migrations",
     "current_version",
     "live_classes",

@@ -42,6 +42,7 @@ from ._store import (
     StoredStream,
     StoredValue,
 )
+from ._wrangler import KV_NAMESPACES, KVNamespaceConfig
 
 SQLITE_FILENAME = "kv.sqlite3"
 
@@ -72,7 +73,7 @@ async def check_kv(binding: BindingSpec, version: VersionSpec, platform: Any) ->
         )
 
 
-KV = BindingType("kv", make_kv, check=check_kv)
+KV = BindingType("kv", make_kv, check=check_kv, wrangler=KV_NAMESPACES)
 
 
 async def open_kv_store(
@@ -99,6 +100,7 @@ __all__ = [
     "GetWithMetadataResult",
     "KVError",
     "KVNamespace",
+    "KVNamespaceConfig",
     "KVStore",
     "KeyPage",
     "ListedKey",

@@ -29,18 +29,7 @@ from ._directory import (
     count_invocation,
 )
 from ._rpc import rpc_method
-
-
-def binding_settings(binding: Any) -> dict[str, Any]:
-    """Settings of a `service` binding from a `ServiceBinding` of the wrangler config (what
-    `hearth dev` builds and what an upload sends); without `environment`, the target's
-    production (on a server) or the environment its dev session runs."""
-    settings: dict[str, Any] = {"service": binding.service}
-    if binding.environment:
-        settings["environment"] = binding.environment
-    if binding.entrypoint:
-        settings["entrypoint"] = binding.entrypoint
-    return settings
+from ._wrangler import SERVICES, ServiceConfig
 
 
 def make_service(binding: BindingSpec, version: VersionSpec, platform: Any) -> ServiceBinding:
@@ -64,7 +53,7 @@ def make_service(binding: BindingSpec, version: VersionSpec, platform: Any) -> S
     )
 
 
-SERVICE = BindingType("service", make_service, required=("service",))
+SERVICE = BindingType("service", make_service, required=("service",), wrangler=SERVICES)
 
 
 __all__ = [
@@ -73,9 +62,9 @@ __all__ = [
     "MAX_INVOCATIONS",
     "DataCloneError",
     "ServiceBinding",
+    "ServiceConfig",
     "ServiceDirectory",
     "ServiceTarget",
-    "binding_settings",
     "clone",
     "count_invocation",
     "make_service",

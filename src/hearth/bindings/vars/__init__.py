@@ -8,6 +8,7 @@ from typing import Any
 
 from ...runtime import BindingSpec, VersionSpec
 from .._type import BindingType
+from ._wrangler import VERSION_METADATA_KEY, VersionMetadataConfig
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +53,9 @@ def value_specs(vars: Mapping[str, Any], secrets: Mapping[str, str]) -> list[Bin
 TEXT = BindingType("text", make_text, declared=False)
 JSON = BindingType("json", make_json, declared=False)
 SECRET = BindingType("secret", make_secret, declared=False)
-VERSION_METADATA = BindingType("version_metadata", make_version_metadata)
+VERSION_METADATA = BindingType(
+    "version_metadata", make_version_metadata, wrangler=VERSION_METADATA_KEY
+)
 
 __all__ = [
     "JSON",
@@ -60,6 +63,7 @@ __all__ = [
     "TEXT",
     "VERSION_METADATA",
     "VersionMetadata",
+    "VersionMetadataConfig",
     "make_json",
     "make_secret",
     "make_text",

@@ -1,5 +1,6 @@
 """Typed reads of raw config values: each either returns the value or raises a ConfigError
-that names the key and its line."""
+that names the key and its line. Public: each binding type's wrangler schema (in its folder
+under hearth.bindings) reads its keys with these."""
 
 from __future__ import annotations
 
@@ -99,3 +100,8 @@ def json_value(src: Source, value: object, path: KeyPath) -> Any:
             path, f"{src.describe(value)} has no JSON form; quote it to make it a string"
         )
     raise src.error(path, f"{src.describe(value)} is not a JSON value")
+
+
+def entries(src: Source, value: object, path: KeyPath) -> list[tuple[int, dict[str, Any]]]:
+    """An array of tables (`[[kv_namespaces]]`), each with its index."""
+    return [(i, table(src, item, (*path, i))) for i, item in enumerate(array(src, value, path))]
