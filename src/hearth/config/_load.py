@@ -66,9 +66,9 @@ def load_config(
     main = _main(src, scope, root)
     compatibility_date = _get(src, scope, "compatibility_date", _compatibility_date)
 
-    vars_ = _get(src, scope, "vars", read_vars) or {}
-    vars_path = scope.get("vars")
-    names = [(var, (*(vars_path[1] if vars_path else ()), var)) for var in vars_]
+    found_vars = scope.get("vars")
+    vars_ = {} if found_vars is None else read_vars(src, *found_vars)
+    names = [(var, (*found_vars[1], var)) for var in vars_] if found_vars else []
     declared: list[DeclaredBinding] = []
     for schema in bindings or ():
         for binding, name_path in schema.read(src, scope.get):

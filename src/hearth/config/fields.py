@@ -102,6 +102,20 @@ def json_value(src: Source, value: object, path: KeyPath) -> Any:
     raise src.error(path, f"{src.describe(value)} is not a JSON value")
 
 
+def entries_of(
+    src: Source, found: tuple[object, KeyPath] | None, allowed: tuple[str, ...]
+) -> list[tuple[dict[str, Any], KeyPath]]:
+    """The tables of a looked-up array (`[[kv_namespaces]]`), each with its key path, unknown
+    fields warned about; none when the key is not set."""
+    if found is None:
+        return []
+    value, path = found
+    tables = [(entry, (*path, i)) for i, entry in entries(src, value, path)]
+    for entry, where in tables:
+        warn_unknown(src, entry, where, allowed)
+    return tables
+
+
 def entries(src: Source, value: object, path: KeyPath) -> list[tuple[int, dict[str, Any]]]:
     """An array of tables (`[[kv_namespaces]]`), each with its index."""
     return [(i, table(src, item, (*path, i))) for i, item in enumerate(array(src, value, path))]

@@ -74,14 +74,8 @@ class KVNamespaceConfig(WranglerBinding):
 
 
 def _read(src: Source, lookup: Lookup) -> list[tuple[Any, KeyPath]]:
-    found = lookup("kv_namespaces")
-    if found is None:
-        return []
-    value, path = found
     bindings: list[tuple[Any, KeyPath]] = []
-    for i, entry in fields.entries(src, value, path):
-        where = (*path, i)
-        fields.warn_unknown(src, entry, where, _FIELDS)
+    for entry, where in fields.entries_of(src, lookup("kv_namespaces"), _FIELDS):
         binding = KVNamespaceConfig(
             binding=fields.required(src, entry, "binding", where, fields.non_empty_string),
             id=fields.optional(src, entry, "id", where, fields.non_empty_string),

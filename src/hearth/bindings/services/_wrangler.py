@@ -43,14 +43,8 @@ class ServiceConfig(WranglerBinding):
 
 
 def _read(src: Source, lookup: Lookup) -> list[tuple[Any, KeyPath]]:
-    found = lookup("services")
-    if found is None:
-        return []
-    value, path = found
     bindings: list[tuple[Any, KeyPath]] = []
-    for i, entry in fields.entries(src, value, path):
-        where = (*path, i)
-        fields.warn_unknown(src, entry, where, _FIELDS)
+    for entry, where in fields.entries_of(src, lookup("services"), _FIELDS):
         text = fields.non_empty_string
         binding = ServiceConfig(
             binding=fields.required(src, entry, "binding", where, text),
