@@ -6,7 +6,6 @@ from typing import TYPE_CHECKING, Any
 from ..patterns import RoutePattern, RoutePatternError, parse_route_pattern
 from ._app import EdgeApp, Resolver, worker_exception_response
 from ._ask import may_issue_certificate
-from ._deployments import KEY_HEADER, OVERRIDE_HEADER
 from ._follow import Follower, follow_changes
 from ._live import LiveEdge, LiveEnvironment, environment_hostname
 from ._routing import Match, RoutingTable
@@ -15,8 +14,6 @@ if TYPE_CHECKING:
     from ._server import https_redirect, make_server, run
 
 __all__ = [
-    "KEY_HEADER",
-    "OVERRIDE_HEADER",
     "EdgeApp",
     "Follower",
     "LiveEdge",

@@ -13,8 +13,8 @@ import random
 import zlib
 from dataclasses import dataclass
 
-KEY_HEADER = b"hearth-version-key"
-OVERRIDE_HEADER = b"hearth-version-override"
+from ..runtime import VERSION_KEY_HEADER as KEY_HEADER
+from ..runtime import VERSION_OVERRIDE_HEADER as OVERRIDE_HEADER
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,7 +1,13 @@
 """The runtime: loads versions into their own module namespaces and invokes their handlers."""
 
 from ._classes import DurableObject, WorkerEntrypoint, handler
-from ._context import ExecutionContext, current_invocation, wait_until
+from ._context import (
+    VERSION_KEY_HEADER,
+    VERSION_OVERRIDE_HEADER,
+    ExecutionContext,
+    current_invocation,
+    wait_until,
+)
 from ._entrypoints import EntrypointError
 from ._env import Env
 from ._events import DurableObjectEvent, EntrypointFetchEvent, Event, RpcEvent, ScheduledEvent
@@ -17,6 +23,8 @@ from ._spec import BindingSpec, VersionSpec
 from ._trace import TraceBus, TraceEvent
 
 __all__ = [
+    "VERSION_KEY_HEADER",
+    "VERSION_OVERRIDE_HEADER",
     "BindingSpec",
     "DurableObject",
     "DurableObjectEvent",

@@ -22,6 +22,12 @@ _trace_ids = itertools.count(1)
 _EPOCH_OFFSET = time.time() - perf_counter()
 
 
+#: The request headers that choose a version of a deployment (the edge reads them); a
+#: service-binding call passes them on, so a pinned or overridden request stays so downstream.
+VERSION_KEY_HEADER = b"hearth-version-key"
+VERSION_OVERRIDE_HEADER = b"hearth-version-override"
+
+
 class ExecutionContext:
     """`ctx` of a fetch/RPC/scheduled handler (Cloudflare's ExecutionContext).
 

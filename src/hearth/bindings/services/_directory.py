@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
-from ...edge import KEY_HEADER, OVERRIDE_HEADER
+from ...runtime import VERSION_KEY_HEADER as KEY_HEADER
+from ...runtime import VERSION_OVERRIDE_HEADER as OVERRIDE_HEADER
 from ...runtime import ExecutionContext, Runtime
 
 RawHeaders = list[tuple[bytes, bytes]]
