@@ -149,7 +149,7 @@ def test_kv_binding_without_id_is_provisioned_by_title(
 ) -> None:
     """A kv_namespaces entry without `id` binds the namespace titled as its binding, made on
     the first deploy; `kv key … --binding` finds it through the same config."""
-    extra = '\n[[kv_namespaces]]\nbinding = "CACHE"\n'
+    extra = '\n[[kv_namespaces]]\nbinding = "CACHE"\n\n[[kv_namespaces]]\nbinding = "SESSIONS"\n'
     project = _project(cli, tmp_path, "cached", extra)
     (project / "src" / "entry.py").write_text(
         "from workers import Response, WorkerEntrypoint\n\n\n"
@@ -159,13 +159,17 @@ def test_kv_binding_without_id_is_provisioned_by_title(
     )
     run = ok(cli("deploy", cwd=project))
     assert "Created KV namespace CACHE" in run.stderr
+    assert "Created KV namespace SESSIONS" in run.stderr
     ok(cli("kv", "key", "put", "greeting", "hi there", "--binding", "CACHE", cwd=project))
     assert server.fetch("cached.main.localhost").text == "hi there"
     assert ok(cli("kv", "key", "get", "greeting", "--namespace-id", "CACHE")).stdout == "hi there"
     version = json.loads(ok(cli("versions", "view", "1", "--json", cwd=project)).stdout)
     namespaces = json.loads(ok(cli("kv", "namespace", "list", "--json")).stdout)
-    cache = next(n for n in namespaces if n["title"] == "CACHE")
-    assert version["bindings"] == [{"type": "kv", "name": "CACHE", "namespace_id": cache["id"]}]
+    ids = {n["title"]: n["id"] for n in namespaces}
+    assert version["bindings"] == [
+        {"type": "kv", "name": "CACHE", "namespace_id": ids["CACHE"]},
+        {"type": "kv", "name": "SESSIONS", "namespace_id": ids["SESSIONS"]},
+    ]
     again = ok(cli("deploy", cwd=project))
     assert "Created KV namespace" not in again.stderr
 

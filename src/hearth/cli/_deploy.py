@@ -181,10 +181,29 @@ def _bindings(project: WorkerConfig, api: Api | None) -> list[dict[str, Any]]:
     run, nothing looked up or created)."""
     from ..bindings import BindingError, declared_bindings
 
+    account = _ListedOnce(api) if api is not None else None
     try:
-        return [binding.upload(api, err.print) for binding in declared_bindings(project)]
+        return [binding.upload(account, err.print) for binding in declared_bindings(project)]
     except BindingError as error:
         raise CliError(str(error)) from None
+
+
+class _ListedOnce:
+    """The API as bindings resolve against it: each listing fetched once per deploy (three
+    KV bindings read `/kv/namespaces` once), fetched again after something was created."""
+
+    def __init__(self, api: Api) -> None:
+        self._api = api
+        self._lists: dict[str, list[dict[str, Any]]] = {}
+
+    def items(self, path: str) -> list[dict[str, Any]]:
+        if path not in self._lists:
+            self._lists[path] = self._api.items(path)
+        return self._lists[path]
+
+    def post(self, path: str, body: Any = None) -> Any:
+        self._lists.clear()
+        return self._api.post(path, body)
 
 
 def _send(api: Api, target: Target, bundle: Bundle, metadata: dict[str, Any]) -> dict[str, Any]:
