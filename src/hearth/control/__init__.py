@@ -2,8 +2,9 @@
 routes and the change-event bus. See `ControlPlane`."""
 
 from ._accounts import MIN_TOKEN_LENGTH, SCOPES, Account, NewToken, Principal, Token
-from ._context import Page, ValidateVersion
+from ._context import Page
 from ._deployments import Deployment, DeploymentVersion
+from ._drafts import ValidateVersion, VersionDraft
 from ._environments import Environment
 from ._errors import Conflict, ControlError, Forbidden, Invalid, NotFound, Unauthorized
 from ._events import (
@@ -41,7 +42,7 @@ from ._routes import CustomDomain, Route
 from ._services import PRODUCTION, PUBLIC, Service, Visibility
 from ._triggers import CronTrigger, environment_crons, snapshot_triggers
 from ._validation import PAGE_MAX, BindingRules
-from ._versioning import Version, VersionDraft
+from ._versioning import Version
 
 __all__ = [
     "MIN_TOKEN_LENGTH",

@@ -6,23 +6,17 @@ import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from ..store import Store
 from ..store.tables import environments, services
+from ._drafts import ValidateVersion
 from ._errors import NotFound
 from ._events import Event, EventBus
 from ._validation import BindingRules, check_paging
-
-if TYPE_CHECKING:
-    from ._versioning import VersionDraft
-
-#: Loads a version the way the runtime will and returns its startup time in ms; raises if the
-#: code does not load (the runtime's `LoadError`: message + `traceback`).
-ValidateVersion = Callable[["VersionDraft"], Awaitable[float]]
 
 
 @dataclass(slots=True)

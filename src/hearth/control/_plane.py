@@ -16,8 +16,9 @@ from __future__ import annotations
 
 from ..store import Store
 from ._accounts import Accounts
-from ._context import Context, ValidateVersion
+from ._context import Context
 from ._deployments import Deployments
+from ._drafts import ValidateVersion
 from ._environments import Environments
 from ._events import EventBus
 from ._promotion import Promotion

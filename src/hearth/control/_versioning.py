@@ -20,11 +20,12 @@ from ..store import insert_bundle, insert_secret_set, load_bundle, load_secret_s
 from ..store.tables import environments, versions
 from ._context import Context, EnvRef, new_id, now
 from ._deployments import Deployment, deployment_changed, insert_deployment, load_deployments
+from ._drafts import VersionDraft
 from ._errors import Conflict, ControlError, Invalid, NotFound
 from ._events import Event, VersionCreated
 from ._validation import check_unique_names
 
-__all__ = ["Content", "Meta", "Version", "VersionDraft", "create_version"]
+__all__ = ["Content", "Meta", "Version", "create_version"]
 
 
 @dataclass(slots=True)
@@ -49,23 +50,6 @@ class Version:
     secrets_digest: str | None
     startup_time_ms: float | None
     promoted_from: str | None  # the source version's id
-
-
-@dataclass(slots=True)
-class VersionDraft:
-    """What the validator loads: a version about to be written, secrets included."""
-
-    id: str
-    account_id: str
-    service: str
-    environment: str
-    main_module: str
-    files: dict[str, bytes]
-    compatibility_date: str | None
-    compatibility_flags: list[str]
-    vars: dict[str, Any]
-    bindings: list[dict[str, Any]]
-    secrets: dict[str, str]
 
 
 @dataclass(slots=True)

@@ -8,11 +8,8 @@ transaction statements are refused by an SQLite authorizer, with Cloudflare's me
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from ._storage import ObjectStorage
+from collections.abc import Callable, Iterator
+from typing import Any
 
 #: Cloudflare's words for BEGIN/SAVEPOINT in `sql.exec`.
 TRANSACTION_MESSAGE = (
@@ -90,9 +87,10 @@ READ_ONLY_PRAGMAS = frozenset({"data_version", "freelist_count", "page_count", "
 class SqlStorage:
     """`ctx.storage.sql`: `exec(query, *bindings)` and `databaseSize`."""
 
-    def __init__(self, storage: ObjectStorage) -> None:
-        self._storage = storage
-        self._conn = storage.connection
+    def __init__(self, conn: sqlite3.Connection, start_write: Callable[[str], None]) -> None:
+        """`start_write(api)`: the object storage's turn check and open write batch."""
+        self._conn = conn
+        self._start_write = start_write
         self._user = False  # the authorizer judges user SQL only, not Hearth's own
         self._refused: str | None = None
         self._statement = ""
@@ -110,8 +108,7 @@ class SqlStorage:
         if not statements:
             raise ValueError("sql.exec() was given no SQL statement")
         conn = self._conn
-        self._storage._check_turn("sql.exec()")
-        self._storage._begin_write()
+        self._start_write("sql.exec()")
         before = conn.total_changes
         self._user, self._refused = True, None
         try:

@@ -5,14 +5,19 @@ from __future__ import annotations
 import asyncio
 import inspect
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from ...runtime import current_invocation
 from ._ids import DurableObjectId
 from ._storage import ObjectStorage
 
-if TYPE_CHECKING:
-    from ._manager import LiveObject
+
+class ObjectLife(Protocol):
+    """What the state asks of the object it belongs to (the manager's `LiveObject`)."""
+
+    def block(self, task: asyncio.Future[Any]) -> None: ...
+
+    def reset(self) -> None: ...
 
 
 class DurableObjectAbort(RuntimeError):
@@ -22,7 +27,7 @@ class DurableObjectAbort(RuntimeError):
 class DurableObjectState:
     """`self.ctx`: `id`, `storage`, `blockConcurrencyWhile`, `waitUntil`, `abort`."""
 
-    def __init__(self, live: LiveObject, object_id: DurableObjectId, storage: ObjectStorage):
+    def __init__(self, live: ObjectLife, object_id: DurableObjectId, storage: ObjectStorage):
         self._live = live
         self.id = object_id
         self.storage = storage

@@ -52,7 +52,7 @@ class ObjectStorage:
             "WITHOUT ROWID"
         )
         self.path = path
-        self.sql = SqlStorage(self)
+        self.sql = SqlStorage(conn, self._start_sql_write)
         self._alarm = alarm
         self._depth = 0  # open transaction() calls: the batch commits after the outermost
         # The outermost open transaction(): until it ends, it is the only code that may touch
@@ -104,6 +104,10 @@ class ObjectStorage:
         while self._owner is not None and _inside.get() is not self._owner:
             assert self._owner_done is not None
             await asyncio.shield(self._owner_done)
+
+    def _start_sql_write(self, what: str) -> None:
+        self._check_turn(what)
+        self._begin_write()
 
     def _check_turn(self, what: str) -> None:
         """The synchronous APIs cannot wait for another event's transaction() to end."""
