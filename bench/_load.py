@@ -94,9 +94,16 @@ def _server(
             process.kill()
 
 
-def wrk(url: str, seconds: float = 5, connections: int = 64, host: str | None = None) -> float:
-    """Requests per second that wrk measured (one thread: the other core serves)."""
-    return _requests_per_second(_start_wrk(url, seconds, connections, host), url)
+def wrk(
+    url: str,
+    seconds: float = 5,
+    connections: int = 64,
+    host: str | None = None,
+    token: str | None = None,
+) -> float:
+    """Requests per second that wrk measured (one thread: the other core serves); `token`:
+    sent as a bearer token (the admin API)."""
+    return _requests_per_second(_start_wrk(url, seconds, connections, host, token), url)
 
 
 @dataclass
@@ -148,8 +155,12 @@ def side_by_side(
     return result
 
 
-def _start_wrk(url: str, seconds: float, connections: int, host: str | None) -> subprocess.Popen:
+def _start_wrk(
+    url: str, seconds: float, connections: int, host: str | None, token: str | None = None
+) -> subprocess.Popen:
     header = ["-H", f"Host: {host}"] if host else []
+    if token:
+        header += ["-H", f"Authorization: Bearer {token}"]
     return subprocess.Popen(
         _pinned(LOAD_CPU)
         + [ensure_wrk(), "-t1", f"-c{connections}", f"-d{seconds}s", *header, url],
@@ -256,6 +267,15 @@ def _response_length(buffer: bytearray) -> int | None:
 
 
 PYTHON = sys.executable
+
+
+def serve_command() -> list[str]:
+    """`hearth serve` at its defaults on a fresh data directory: the edge on `{port}`, the
+    admin API on `{port2}` (as `serving` fills them in)."""
+    data = tempfile.mkdtemp(prefix="hearth-bench-")
+    command = [PYTHON, "-m", "hearth", "serve", "--data-dir", data]
+    return command + ["--listen", "127.0.0.1:{port}", "--admin-listen", "127.0.0.1:{port2}"]
+
 
 # One core serves, the other generates load: the two sides of a comparison then compete for
 # the machine in the same way (taskset is in util-linux; without it nothing is pinned).

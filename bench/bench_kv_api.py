@@ -13,39 +13,21 @@
 
 from __future__ import annotations
 
-import re
 import secrets
 import sqlite3
 import statistics
-import subprocess
 import tempfile
 import time
 from pathlib import Path
 
 import httpx
 
-from ._load import LOAD_CPU, PYTHON, _pinned, ensure_wrk, serving, wrk
+from ._load import PYTHON, serve_command, serving, wrk
 
 TOKEN = "bench_" + secrets.token_urlsafe(32)
 BARE = [PYTHON, "bench/bare_asgi.py", "{port}"]
 PAIRS = 10_000
 ROUNDS = 5
-
-
-def _wrk_with_token(url: str, seconds: float, connections: int = 64) -> float:
-    # bench._load.wrk sends no Authorization header; the API needs one.
-    result = subprocess.run(
-        _pinned(LOAD_CPU)
-        + [ensure_wrk(), "-t1", f"-c{connections}", f"-d{seconds}s"]
-        + ["-H", f"Authorization: Bearer {TOKEN}", url],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    match = re.search(r"Requests/sec:\s+([\d.]+)", result.stdout)
-    if match is None or "Non-2xx" in result.stdout:
-        raise RuntimeError(f"wrk failed against {url}:\n{result.stdout}{result.stderr}")
-    return float(match.group(1))
 
 
 def _raw_bulk(rows: list[tuple[str, bytes]]) -> float:
@@ -69,19 +51,7 @@ def _raw_bulk(rows: list[tuple[str, bytes]]) -> float:
 
 
 def main(seconds: float = 3) -> dict[str, float]:
-    data = tempfile.mkdtemp(prefix="hearth-bench-")
-    command = [
-        PYTHON,
-        "-m",
-        "hearth",
-        "serve",
-        "--data-dir",
-        data,
-        "--listen",
-        "127.0.0.1:{port}",
-        "--admin-listen",
-        "127.0.0.1:{port2}",
-    ]
+    command = serve_command()
     pairs = [{"key": f"user:{i:06}:profile", "value": "v" * 100} for i in range(PAIRS)]
     rows = [(p["key"], p["value"].encode()) for p in pairs]
     with serving(command, env={"HEARTH_BOOTSTRAP_TOKEN": TOKEN}) as port:
@@ -100,13 +70,13 @@ def main(seconds: float = 3) -> dict[str, float]:
         with serving(BARE) as bare_port:
             bare_url = f"http://127.0.0.1:{bare_port}/"
             wrk(bare_url, seconds=1)
-            _wrk_with_token(value_url, seconds=1)
+            wrk(value_url, seconds=1, token=TOKEN)
             services_url = f"http://127.0.0.1:{port + 1}/api/v1/services"
             ratios, bare, served, floor = [], [], [], []
             for _ in range(ROUNDS):
                 bare.append(wrk(bare_url, seconds=seconds))
-                floor.append(_wrk_with_token(services_url, seconds=seconds))
-                served.append(_wrk_with_token(value_url, seconds=seconds))
+                floor.append(wrk(services_url, seconds=seconds, token=TOKEN))
+                served.append(wrk(value_url, seconds=seconds, token=TOKEN))
                 ratios.append(served[-1] / bare[-1])
     api_bulk, raw_bulk = statistics.median(api_times), statistics.median(raw_times)
     figures = {

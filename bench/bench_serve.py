@@ -6,12 +6,11 @@ from __future__ import annotations
 import secrets
 import statistics
 import sys
-import tempfile
 import time
 
 import httpx
 
-from ._load import PYTHON, instructions_per_request, serving, side_by_side
+from ._load import PYTHON, instructions_per_request, serve_command, serving, side_by_side
 
 TOKEN = "bench_" + secrets.token_urlsafe(32)
 HELLO = b'from workers import Response, WorkerEntrypoint\n\n\nclass Default(WorkerEntrypoint):\n    async def fetch(self, request):\n        return Response("%s")\n'
@@ -32,24 +31,8 @@ def _upload(client: httpx.Client, body: str) -> None:
 HOST = "bench.main.localhost"
 
 
-def _serve_command() -> list[str]:
-    data = tempfile.mkdtemp(prefix="hearth-bench-")
-    return [
-        PYTHON,
-        "-m",
-        "hearth",
-        "serve",
-        "--data-dir",
-        data,
-        "--listen",
-        "127.0.0.1:{port}",
-        "--admin-listen",
-        "127.0.0.1:{port2}",
-    ]
-
-
 def main() -> dict[str, float]:
-    command = _serve_command()
+    command = serve_command()
     host = HOST
     with serving(command, env={"HEARTH_BOOTSTRAP_TOKEN": TOKEN}) as port:
         admin = f"http://127.0.0.1:{port + 1}"
@@ -105,7 +88,7 @@ def instructions() -> dict[str, float]:
 
     bare = instructions_per_request(BARE)
     served = instructions_per_request(
-        _serve_command(),
+        serve_command(),
         env={"HEARTH_BOOTSTRAP_TOKEN": TOKEN},
         host=HOST,
         prepare=deploy_hello,

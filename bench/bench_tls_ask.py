@@ -14,33 +14,15 @@ endpoint; there is no database round trip per TLS handshake.
 from __future__ import annotations
 
 import secrets
-import subprocess
 import tempfile
 
 import httpx
 
-from ._load import LOAD_CPU, PYTHON, _pinned, ensure_wrk, serving, wrk
+from ._load import PYTHON, serving, wrk
 
 TOKEN = "bench_" + secrets.token_urlsafe(32)
 SERVICES = 500
 SECONDS = 5
-
-
-def _wrk_with_token(url: str) -> float:
-    import re
-
-    result = subprocess.run(
-        _pinned(LOAD_CPU)
-        + [ensure_wrk(), "-t1", "-c64", f"-d{SECONDS}s"]
-        + ["-H", f"Authorization: Bearer {TOKEN}", url],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    match = re.search(r"Requests/sec:\s+([\d.]+)", result.stdout)
-    if match is None or "Non-2xx" in result.stdout:
-        raise RuntimeError(f"wrk failed against {url}:\n{result.stdout}{result.stderr}")
-    return float(match.group(1))
 
 
 def main() -> None:
@@ -59,7 +41,7 @@ def main() -> None:
                 assert api.get("/tls/ask", params={"domain": host}).status_code == 200
             health = wrk(f"{base}/health", SECONDS)
             ask = wrk(f"{base}/tls/ask?domain={host}", SECONDS)
-            service = _wrk_with_token(f"{base}/services/svc250")
+            service = wrk(f"{base}/services/svc250", SECONDS, token=TOKEN)
     print(f"health (anchor)       {health:9.0f} req/s  1.00x")
     print(f"tls/ask               {ask:9.0f} req/s  {ask / health:.2f}x")
     print(f"services/{{name}} (db)  {service:9.0f} req/s  {service / health:.2f}x")
