@@ -11,8 +11,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from ...fetch import Request, Response
-from ...runtime import current_invocation
-from ..services import count_invocation, remote_error, rpc_method
+from ..services import outgoing_request, remote_error, rpc_method
 from ._ids import DurableObjectId, NamespaceKey
 from ._manager import DurableObjectManager
 
@@ -89,13 +88,7 @@ class DurableObjectStub:
     async def fetch(
         self, input: str | Request | Any, init: dict[str, Any] | None = None, **kwargs: Any
     ) -> Response:
-        if init is None and not kwargs and isinstance(input, Request):
-            request = input
-        else:
-            request = Request(input, init, **kwargs)
-        caller = current_invocation.get()
-        if caller is not None:
-            count_invocation(caller)
+        request, _ = outgoing_request(input, init, kwargs)
         version_id = self._namespace._pick_version()
         try:
             return await self._manager.fetch(self.id, version_id, request)

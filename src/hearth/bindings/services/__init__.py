@@ -28,7 +28,7 @@ from ._directory import (
     ServiceTarget,
     count_invocation,
 )
-from ._rpc import rpc_method
+from ._rpc import outgoing_request, rpc_method
 from ._wrangler import SERVICES, ServiceConfig
 
 
@@ -69,5 +69,6 @@ __all__ = [
     "count_invocation",
     "make_service",
     "remote_error",
+    "outgoing_request",
     "rpc_method",
 ]

@@ -14,16 +14,15 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from ...fetch import Request, Response
-from ...runtime import EntrypointFetchEvent, RpcEvent, current_invocation
+from ...runtime import EntrypointFetchEvent, RpcEvent
 from .._clone import clone, remote_error
 from ._directory import (
     RawHeaders,
     ServiceDirectory,
-    count_invocation,
     inherited_version_headers,
     request_version_headers,
 )
-from ._rpc import rpc_method
+from ._rpc import outgoing_request, rpc_method
 
 _NO_HEADERS: RawHeaders = []
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
@@ -70,13 +69,7 @@ class ServiceBinding:
         """The target's `fetch` handler with this request (Fetch semantics: anything but a
         lone Request becomes a new Request). Its response comes back as it is — status,
         headers and streaming body — and its uncaught exception is raised here."""
-        if init is None and not kwargs and isinstance(input, Request):
-            request = input
-        else:
-            request = Request(input, init, **kwargs)
-        caller = current_invocation.get()
-        if caller is not None:
-            count_invocation(caller)
+        request, caller = outgoing_request(input, init, kwargs)
         version_id = self._pick(caller, request_version_headers(request))
         entrypoint = self._entrypoint
         event = request if entrypoint is None else EntrypointFetchEvent(request, entrypoint)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from ...fetch import Request
 from ...runtime import ExecutionContext, current_invocation
 from .._clone import clone, clone_args, clone_kwargs, remote_error
 from ._directory import count_invocation
@@ -35,3 +36,19 @@ def rpc_method(name: str, send: SendCall) -> Callable[..., Awaitable[Any]]:
 
     call.__name__ = name
     return call
+
+
+def outgoing_request(
+    input: Any, init: dict[str, Any] | None, kwargs: dict[str, Any]
+) -> tuple[Request, ExecutionContext | None]:
+    """A stub's `fetch(input, init, **kwargs)` as the Request it sends (Fetch semantics: a
+    lone Request goes as it is, anything else becomes a new one) and the invocation making
+    the call, already counted against the request's invocation budget."""
+    if init is None and not kwargs and isinstance(input, Request):
+        request = input
+    else:
+        request = Request(input, init, **kwargs)
+    caller = current_invocation.get()
+    if caller is not None:
+        count_invocation(caller)
+    return request, caller
