@@ -23,6 +23,9 @@ Resolver = Callable[[Scope], "str | Response | Awaitable[str | Response]"]
 
 log = logging.getLogger("hearth.edge")
 
+# A tuple, not `str | Response`: that expression would build a union object on every request.
+_ANSWERS = (str, Response)
+
 
 def worker_exception_response() -> Response:
     # Short on purpose: the traceback belongs in the trace event, never in the client's body.
@@ -39,9 +42,9 @@ class EdgeApp:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
             target = self.resolve(scope)
-            if not isinstance(target, str | Response):
+            if not isinstance(target, _ANSWERS):
                 target = await target  # the slow path: e.g. a preview version loaded on demand
-            if isinstance(target, str):
+            if type(target) is str:
                 request = request_from_asgi(scope, receive)
                 try:
                     response = await self.runtime.invoke(target, request)
