@@ -21,14 +21,20 @@ class CpuTimed:
     and it is the place where a per-invocation CPU limit hooks in.
     """
 
-    __slots__ = ("_inner", "_first", "cpu")
+    __slots__ = ("_inner", "_into", "_first", "cpu")
 
     def __init__(
-        self, inner: Generator[Any, Any, Any], first: Any = _NOTHING, cpu: float = 0.0
+        self,
+        inner: Generator[Any, Any, Any],
+        into: Any,
+        first: Any = _NOTHING,
+        cpu: float = 0.0,
     ) -> None:
+        # `into`: what gets `cpu_time_ms` when the coroutine ends (the invocation's context).
         # `first` is what the inner coroutine yielded when the caller already took its first
         # step by hand (the fast path for handlers that finish without awaiting).
         self._inner = inner
+        self._into = into
         self._first = first
         self.cpu = cpu
 
@@ -50,9 +56,11 @@ class CpuTimed:
                     yielded = inner.throw(error)
             except StopIteration as done:
                 self.cpu += perf_counter() - start
+                self._into.cpu_time_ms = self.cpu * 1000
                 return done.value
             except BaseException:
                 self.cpu += perf_counter() - start
+                self._into.cpu_time_ms = self.cpu * 1000
                 raise
             self.cpu += perf_counter() - start
             try:
