@@ -28,7 +28,7 @@ def test_login_reads_the_token_from_stdin_and_stores_it_privately(
         "account": "main",
         "subdomain": "main",
         "token": "bootstrap",
-        "scope": "admin",
+        "scope": "operator",
         "url": server.url,
     }
 

@@ -65,7 +65,7 @@ async def test_an_account_left_without_a_token_gets_one_on_the_next_start(tmp_pa
     node = Node(Settings(data_dir=tmp_path))
     again = await node.start()
     assert again.token is not None
-    assert (await node.plane.accounts.authenticate(again.token)).scope == "admin"
+    assert (await node.plane.accounts.authenticate(again.token)).scope == "operator"
     await node.stop()
 
 
@@ -78,7 +78,7 @@ async def test_new_admin_token_issues_another_admin_token_and_keeps_the_old_one(
     second = await node.start()
     assert node.plane is not None and second.token not in (None, first.token)
     principal = await node.plane.accounts.authenticate(second.token or "")
-    assert principal.scope == "admin" and principal.token_name.startswith("admin-")
+    assert principal.scope == "operator" and principal.token_name.startswith("admin-")
     assert (await node.plane.accounts.authenticate(first.token or "")).token_name == "bootstrap"
     with pytest.raises(Unauthorized):
         await node.plane.accounts.authenticate("not-a-token")

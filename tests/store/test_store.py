@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from sqlalchemy.ext.asyncio import create_async_engine
 
 from hearth.store import KEY_FILE_ENV, Store, metadata, open_store
 from hearth.store._engine import _MIGRATIONS
+
+from .backends import throwaway_database
 
 
 def _migrations() -> ScriptDirectory:
@@ -89,3 +95,60 @@ async def test_a_key_file_of_the_wrong_size_is_refused(tmp_path: Path) -> None:
 async def test_unknown_database_schemes_are_refused(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="unsupported database"):
         await open_store("mysql://localhost/hearth", tmp_path)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def empty_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str | None]:
+    """A database no migration has touched yet (None: SQLite in the data directory)."""
+    if request.param == "sqlite":
+        yield None
+    else:
+        with throwaway_database("hearth_migration") as url:
+            yield url
+
+
+async def test_upgrading_makes_the_first_start_token_an_operator_and_keeps_accounts_enabled(
+    empty_database: str | None, data_dir: Path
+) -> None:
+    data_dir.mkdir(parents=True)
+    url = empty_database or f"sqlite:///{data_dir / 'hearth.db'}"
+    engine = create_async_engine(
+        url.replace("postgresql://", "postgresql+asyncpg://", 1).replace(
+            "sqlite://", "sqlite+aiosqlite://", 1
+        )
+    )
+
+    def before_accounts(conn: sa.Connection) -> None:
+        config = Config()
+        config.set_main_option("script_location", str(_MIGRATIONS))
+        config.attributes["connection"] = conn
+        command.upgrade(config, "0003_cron_triggers")
+        created = datetime.now(UTC)
+        conn.execute(
+            sa.text(
+                "INSERT INTO accounts (id, name, subdomain, created_at) VALUES ('a', 'main', 'main', :t)"
+            ),
+            {"t": created},
+        )
+        for name in ("bootstrap", "ci"):
+            conn.execute(
+                sa.text(
+                    "INSERT INTO tokens (id, account_id, name, scope, token_hash, created_at) "
+                    "VALUES (:name, 'a', :name, 'admin', :name, :t)"
+                ),
+                {"name": name, "t": created},
+            )
+
+    async with engine.begin() as conn:
+        await conn.run_sync(before_accounts)
+    await engine.dispose()
+
+    store = await open_store(empty_database, data_dir)
+    try:
+        async with store.read() as conn:
+            scopes = dict((await conn.execute(sa.text("SELECT name, scope FROM tokens"))).all())
+            disabled = (await conn.execute(sa.text("SELECT disabled_at FROM accounts"))).scalar()
+    finally:
+        await store.close()
+    assert scopes == {"bootstrap": "operator", "ci": "admin"}
+    assert disabled is None

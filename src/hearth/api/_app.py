@@ -10,6 +10,7 @@ from pydantic import BaseModel
 
 from ..control import ControlPlane
 from . import (
+    _accounts,
     _deployments,
     _environments,
     _promotion,
@@ -74,6 +75,7 @@ def create_api(
     app.include_router(_tls_router, prefix=PREFIX)  # no token: Caddy's on-demand TLS ask
     for module in (
         _tokens,
+        _accounts,
         _services,
         _environments,
         _versions,

@@ -37,7 +37,7 @@ class NewTokenOut(TokenOut):
 
 class TokenIn(Strict):
     name: str
-    scope: Literal["admin", "read"] = "admin"
+    scope: Literal["admin", "read", "operator"] = "admin"  # operator: by an operator only
 
 
 def token_out(token: Token) -> TokenOut:

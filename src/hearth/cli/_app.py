@@ -11,6 +11,7 @@ import typer
 # Typer carries its own copy of click; its exceptions are what a non-standalone call raises.
 from typer._click import exceptions as click
 
+from ._accounts import accounts
 from ._deploy import deploy
 from ._dev import dev
 from ._environments import environments, services
@@ -80,6 +81,7 @@ app.add_typer(environments, name="env")
 app.add_typer(secrets, name="secret")
 app.add_typer(routes, name="routes")
 app.add_typer(tokens, name="tokens")
+app.add_typer(accounts, name="accounts")
 app.add_typer(services, name="services")
 kv.add_typer(bulk, name="bulk")
 app.add_typer(kv, name="kv")

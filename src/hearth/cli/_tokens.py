@@ -19,7 +19,9 @@ TokenName = Annotated[str, typer.Argument(help="The token's name.")]
 @tokens.command("create", epilog="Example: hearth tokens create ci --scope admin")
 def create_token(
     name: TokenName,
-    scope: Annotated[str, typer.Option(help="admin (read and write) or read.")] = "admin",
+    scope: Annotated[
+        str, typer.Option(help="admin (read and write), read, or operator (an operator only).")
+    ] = "admin",
     as_json: Json = False,
 ) -> None:
     """A new token; its value is shown this once (it is stored hashed)."""

@@ -8,6 +8,7 @@ from ._drafts import ValidateVersion, VersionDraft
 from ._environments import Environment
 from ._errors import Conflict, ControlError, Forbidden, Invalid, NotFound, Unauthorized
 from ._events import (
+    AccountChanged,
     AccountCreated,
     CustomDomainChanged,
     DeploymentChanged,
@@ -51,6 +52,7 @@ __all__ = [
     "PUBLIC",
     "SCOPES",
     "Account",
+    "AccountChanged",
     "AccountCreated",
     "Conflict",
     "ControlError",

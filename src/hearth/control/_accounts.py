@@ -1,7 +1,10 @@
 """Accounts and API tokens.
 
 A token is random, shown once when created, and stored only as its sha256: the database
-alone never yields a working token. Scopes: `admin` (everything in the account) and `read`.
+alone never yields a working token. Scopes: `read`, `admin` (everything in the account) and
+`operator` (an admin of its own account who also creates, lists and disables accounts: the
+first-start token). A disabled account keeps all it holds; its tokens are refused and its
+workers not served until an operator enables it again.
 """
 
 from __future__ import annotations
@@ -11,14 +14,15 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
-from ..store.tables import accounts, tokens
+from ..store.tables import accounts, environments, services, tokens
 from ._context import Context, new_id, now
 from ._errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized
-from ._events import AccountCreated, TokenRevoked
+from ._events import AccountChanged, AccountCreated, TokenRevoked
 from ._validation import check_name, check_token_name
 
 __all__ = [
@@ -29,10 +33,11 @@ __all__ = [
     "NewToken",
     "Principal",
     "Token",
+    "require_operator",
     "require_write",
 ]
 
-SCOPES = ("admin", "read")
+SCOPES = ("admin", "read", "operator")
 _PREFIX = "hearth_"  # lets secret scanners and people recognise a leaked token
 MIN_TOKEN_LENGTH = 32
 
@@ -43,6 +48,7 @@ class Account:
     name: str
     subdomain: str
     created_at: datetime
+    disabled_at: datetime | None = None
 
 
 @dataclass(slots=True)
@@ -55,7 +61,11 @@ class Principal:
 
     @property
     def can_write(self) -> bool:
-        return self.scope == "admin"
+        return self.scope == "admin" or self.scope == "operator"
+
+    @property
+    def is_operator(self) -> bool:
+        return self.scope == "operator"
 
 
 @dataclass(slots=True)
@@ -79,6 +89,19 @@ def require_write(principal: Principal) -> None:
             "anything",
             code="read_only_token",
         )
+
+
+def require_operator(principal: Principal) -> None:
+    if not principal.is_operator:
+        raise Forbidden(
+            f"token {principal.token_name!r} has the {principal.scope!r} scope: managing "
+            "accounts takes an operator token (the one made at first start)",
+            code="operator_only",
+        )
+
+
+def _account(row: Any) -> Account:
+    return Account(row.id, row.name, row.subdomain, row.created_at, row.disabled_at)
 
 
 def _hash(value: str) -> str:
@@ -118,12 +141,12 @@ class Accounts:
             row = (await conn.execute(sa.select(accounts).where(accounts.c.name == name))).first()
         if row is None:
             raise NotFound(f"account {name!r} not found", code="account_not_found")
-        return Account(row.id, row.name, row.subdomain, row.created_at)
+        return _account(row)
 
     async def list(self) -> builtins.list[Account]:
         async with self._ctx.store.read() as conn:
             rows = await conn.execute(sa.select(accounts).order_by(accounts.c.name))
-        return [Account(r.id, r.name, r.subdomain, r.created_at) for r in rows]
+        return [_account(r) for r in rows]
 
     async def issue_token(
         self, account: str, name: str, scope: str = "admin", *, value: str | None = None
@@ -154,11 +177,17 @@ class Accounts:
             row = (await conn.execute(query.where(tokens.c.token_hash == _hash(value)))).first()
         if row is None:
             raise Unauthorized("invalid API token", code="invalid_token")
-        account = Account(row.id, row.name, row.subdomain, row.created_at)
-        return Principal(account, row.token_name, row.scope)
+        if row.disabled_at is not None:
+            raise Forbidden(
+                f"account {row.name!r} is disabled: ask the platform's operator",
+                code="account_disabled",
+            )
+        return Principal(_account(row), row.token_name, row.scope)
 
     async def create_token(self, principal: Principal, name: str, scope: str) -> NewToken:
         require_write(principal)
+        if scope == "operator":
+            require_operator(principal)  # an admin cannot make itself operator
         return await self._insert(principal.account.id, name, scope, None)
 
     async def list_tokens(self, principal: Principal) -> builtins.list[Token]:
@@ -181,6 +210,41 @@ class Accounts:
         if result.rowcount == 0:
             raise NotFound(f"token {name!r} not found", code="token_not_found")
         await self._ctx.publish([TokenRevoked(principal.account.id, name)])
+
+    # -- operations of an operator ------------------------------------------------------------
+
+    async def open_account(
+        self, principal: Principal, name: str, subdomain: str | None = None
+    ) -> tuple[Account, NewToken]:
+        """A new account and its first `admin` token (shown once), for the team it is for."""
+        require_operator(principal)
+        account = await self.create(name, subdomain)
+        return account, await self._insert(account.id, "admin", "admin", None)
+
+    async def all_accounts(self, principal: Principal) -> builtins.list[Account]:
+        require_operator(principal)
+        return await self.list()
+
+    async def account(self, principal: Principal, name: str) -> Account:
+        require_operator(principal)
+        return await self.get(name)
+
+    async def set_disabled(self, principal: Principal, name: str, disabled: bool) -> Account:
+        require_operator(principal)
+        target = await self.get(name)
+        if target.id == principal.account.id:
+            raise Invalid("an operator cannot disable its own account", code="own_account")
+        stamp = now() if disabled else None
+        where = accounts.c.id == target.id
+        query = (
+            sa.select(environments.c.id).join(services).where(services.c.account_id == target.id)
+        )
+        async with self._ctx.store.write() as conn:
+            await conn.execute(accounts.update().where(where).values(disabled_at=stamp))
+            environment_ids = tuple(r.id for r in await conn.execute(query))
+        target.disabled_at = stamp
+        await self._ctx.publish([AccountChanged(target.id, disabled, environment_ids)])
+        return target
 
     async def _insert(self, account_id: str, name: str, scope: str, value: str | None) -> NewToken:
         check_token_name(name)

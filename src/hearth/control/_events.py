@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 __all__ = [
+    "AccountChanged",
     "AccountCreated",
     "CustomDomainChanged",
     "DeploymentChanged",
@@ -47,6 +48,15 @@ class Event:
 @dataclass(frozen=True, slots=True)
 class AccountCreated(Event):
     subdomain: str
+
+
+@dataclass(frozen=True, slots=True)
+class AccountChanged(Event):
+    """An operator disabled or enabled the account: its environments leave or rejoin the
+    edge."""
+
+    disabled: bool
+    environment_ids: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,6 +160,7 @@ _KINDS: dict[str, type[Event]] = {
     cls.__name__: cls
     for cls in (
         AccountCreated,
+        AccountChanged,
         TokenRevoked,
         ServiceCreated,
         ServiceChanged,

@@ -147,6 +147,7 @@ async def _environment_views(
         )
         .join(services, services.c.id == environments.c.service_id)
         .join(accounts, accounts.c.id == services.c.account_id)
+        .where(accounts.c.disabled_at.is_(None))  # a disabled account is not served
     )
     if environment_id is not None:
         query = query.where(environments.c.id == environment_id)

@@ -2,7 +2,7 @@
 
 The control plane publishes a typed event for every committed change and awaits its
 subscribers, so a deploy is live when its API call returns. Events the edge does not show
-(tokens, accounts) have no handler here.
+(tokens, a new account) have no handler here.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from ..control import (
+    AccountChanged,
     CustomDomainChanged,
     CustomDomainView,
     DeploymentChanged,
@@ -74,6 +75,9 @@ def follow_changes(edge: LiveEdge, read: ReadEnvironment) -> Follower:
         # service binding to it (its own first version binding itself, say) must find it.
         await refresh(event.environment_ids)
 
+    async def on_account(event: AccountChanged) -> None:  # disabled: its views are None
+        await refresh(event.environment_ids)
+
     async def on_route(event: RouteChanged) -> None:
         route = RouteView(event.route_id, event.account, event.pattern, event.environment_id)
         edge.apply_route(route, removed=event.removed)
@@ -93,6 +97,7 @@ def follow_changes(edge: LiveEdge, read: ReadEnvironment) -> Follower:
         ServiceCreated: on_service,
         ServiceChanged: on_service,
         ServiceDeleted: on_service_deleted,
+        AccountChanged: on_account,
         RouteChanged: on_route,
         CustomDomainChanged: on_custom_domain,
     }

@@ -169,6 +169,7 @@ class Node:
             token_name, value = "admin-" + datetime.now(UTC).strftime("%Y%m%d-%H%M%S"), None
         else:
             token_name = "bootstrap"
-        token = await accounts.issue_token(name, token_name, "admin", value=value)
+        # An operator token: an admin of this account that can also open accounts for others.
+        token = await accounts.issue_token(name, token_name, "operator", value=value)
         log.info("admin token issued", extra={"account": name, "token": token_name})
         return Bootstrap(name, token.value)

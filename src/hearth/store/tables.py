@@ -63,6 +63,8 @@ accounts = sa.Table(
     sa.Column("name", sa.String(63), nullable=False, unique=True),
     sa.Column("subdomain", sa.String(63), nullable=False, unique=True),
     _created(),
+    # Set by an operator: the account's tokens are refused and its workers not served.
+    sa.Column("disabled_at", UTCDateTime(), nullable=True),
 )
 
 tokens = sa.Table(
