@@ -46,15 +46,23 @@ class Serve:
             self.process.wait()
 
 
-def start_serve(data_dir: Path, log: Path, *extra: str, token: str | None = None) -> Serve:
+def start_serve(
+    data_dir: Path,
+    log: Path,
+    *extra: str,
+    token: str | None = None,
+    environment: dict[str, str] | None = None,
+) -> Serve:
     """Start `hearth serve --data-dir data_dir` on free loopback ports, appending its output to
-    `log`; `token` is its HEARTH_BOOTSTRAP_TOKEN (none: the data directory has its admin)."""
+    `log`; `token` is its HEARTH_BOOTSTRAP_TOKEN (none: the data directory has its admin),
+    `environment` more variables of its process."""
     port, admin_port = free_port(), free_port()
     command = [sys.executable, "-m", "hearth", "serve", "--data-dir", str(data_dir)]
     command += ["--listen", f"127.0.0.1:{port}", "--admin-listen", f"127.0.0.1:{admin_port}"]
     env = {k: v for k, v in os.environ.items() if not k.startswith("HEARTH_")}
     if token is not None:
         env["HEARTH_BOOTSTRAP_TOKEN"] = token
+    env.update(environment or {})
     with log.open("ab") as output:
         process = subprocess.Popen(
             [*command, *extra], stdout=output, stderr=subprocess.STDOUT, env=env

@@ -76,7 +76,8 @@ def test_validation_errors_show_the_servers_message(cli: Cli, tmp_path: Path) ->
     )
     _failed(cli("versions", "view", "99", "--name", "valid"), "version 99 not found")
     _failed(
-        cli("tokens", "create", "t", "--scope", "root"), "scope: Input should be 'admin', 'read' or 'operator'"
+        cli("tokens", "create", "t", "--scope", "root"),
+        "scope: Input should be 'admin', 'read' or 'operator'",
     )
 
 

@@ -32,7 +32,11 @@ def serve(
         str, typer.Option(help="Domain of generated hostnames: <service>.<account>.<domain>.")
     ] = "localhost",
     database: Annotated[
-        str | None, typer.Option(help="postgresql://… to share one database between nodes.")
+        str | None,
+        typer.Option(
+            help="postgresql://… to share one database between nodes.",
+            envvar="HEARTH_DATABASE_URL",  # hearth.server.DATABASE_URL_ENV, not imported here
+        ),
     ] = None,
     account: Annotated[str, typer.Option(help="Account created on first start.")] = "main",
     demo: Annotated[

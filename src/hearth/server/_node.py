@@ -29,13 +29,17 @@ from ..control import (
 from ..edge import LiveEdge, LiveEnvironment, follow_changes
 from ..fetch import aclose_client
 from ..runtime import InProcessRuntime
-from ..store import Store, open_store
+from ..store import KEY_FILE_ENV, Store, open_store
 from ..triggers import NodeCrons
 from ._versions import BundleFolders, VersionLoader
 
 log = logging.getLogger("hearth.server")
 
 BOOTSTRAP_TOKEN_ENV = "HEARTH_BOOTSTRAP_TOKEN"
+DATABASE_URL_ENV = "HEARTH_DATABASE_URL"  # `hearth serve --database`'s variable
+#: The server's own variables: read at start, then taken out of the process environment, so
+#: that no worker code running in (or started from) this process finds them in `os.environ`.
+SERVER_ENVIRONMENT = (BOOTSTRAP_TOKEN_ENV, DATABASE_URL_ENV, KEY_FILE_ENV)
 
 
 def bootstrap_token() -> str | None:
@@ -94,6 +98,8 @@ class Node:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         self.store = store = await open_store(settings.database, settings.data_dir)
         self.kv = await open_kv_store(settings.database, settings.data_dir)
+        for name in SERVER_ENVIRONMENT:  # all read by now: the token, the URL, the key file
+            os.environ.pop(name, None)
         self.kv.start_sweeper()
         self.durable_objects = DurableObjectManager(
             settings.data_dir / "durable_objects",
