@@ -2,6 +2,7 @@
 
 from ._classes import DurableObject, WorkerEntrypoint, handler
 from ._context import (
+    MAX_LOG_BYTES,
     VERSION_KEY_HEADER,
     VERSION_OVERRIDE_HEADER,
     ExecutionContext,
@@ -23,6 +24,7 @@ from ._spec import BindingSpec, VersionSpec
 from ._trace import TraceBus, TraceEvent
 
 __all__ = [
+    "MAX_LOG_BYTES",
     "VERSION_KEY_HEADER",
     "VERSION_OVERRIDE_HEADER",
     "BindingSpec",

@@ -27,6 +27,13 @@ _EPOCH_OFFSET = time.time() - perf_counter()
 VERSION_KEY_HEADER = b"hearth-version-key"
 VERSION_OVERRIDE_HEADER = b"hearth-version-override"
 
+#: Cloudflare keeps 128 KB of logs per invocation; past that, lines are dropped (and the
+#: trace event says `truncated`), so a worker printing in a loop cannot grow the server.
+MAX_LOG_BYTES = 128 * 1024
+LOGS_TRUNCATED = (
+    f"Log size limit exceeded: this invocation's logs past {MAX_LOG_BYTES // 1024} KB were dropped"
+)
+
 
 class ExecutionContext:
     """`ctx` of a fetch/RPC/scheduled handler (Cloudflare's ExecutionContext).
@@ -47,6 +54,8 @@ class ExecutionContext:
     cpu_time_ms = 0.0
     pending: list[asyncio.Future[Any]] | None = None
     _partial: dict[str, str] | None = None  # level → unfinished printed line
+    log_bytes = 0  # the UTF-8 size of the messages logged so far
+    logs_truncated = False
     _trace_id: int | None = None
     _props: dict[str, Any] | None = None
     # Service bindings keep their per-request state here, as class defaults so that requests
@@ -116,6 +125,12 @@ class ExecutionContext:
     pass_through_on_exception = passThroughOnException
 
     def log(self, level: str, message: str) -> None:
+        if self.logs_truncated:
+            return
+        self.log_bytes += len(message.encode("utf-8", "replace"))
+        if self.log_bytes > MAX_LOG_BYTES:
+            self.logs_truncated = True
+            level, message = "warn", LOGS_TRUNCATED
         entry = {"message": [message], "level": level, "timestamp": int(time.time() * 1000)}
         if self.logs is None:
             self.logs = [entry]
@@ -135,7 +150,9 @@ class ExecutionContext:
         *lines, rest = text.split("\n")
         for line in lines:
             self.log(level, line)
-        if rest:
+        if len(rest) > MAX_LOG_BYTES:  # a line that never ends is logged (and capped) anyway
+            self.log(level, rest)
+        elif rest:
             if self._partial is None:
                 self._partial = {}
             self._partial[level] = rest

@@ -127,6 +127,7 @@ class TraceEvent:
             "event": event,
             "logs": ctx.logs or [],
             "exceptions": ctx.exceptions or [],
+            "truncated": ctx.logs_truncated,  # logs past MAX_LOG_BYTES were dropped
             # To the µs, without round(): a third of its cost, for every event of a busy tail.
             "wallTime": int(ctx.wall_time_ms * 1000 + 0.5) / 1000,
             "cpuTime": int(ctx.cpu_time_ms * 1000 + 0.5) / 1000,
