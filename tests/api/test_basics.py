@@ -97,8 +97,23 @@ async def test_tokens_of_another_account_are_invisible(api: Api) -> None:
 async def test_unknown_endpoint_and_method(api: Api) -> None:
     error = error_of(await api.admin.get("/nothing-here"), 404)
     assert error["code"] == "not_found" and "/api/v1/nothing-here" in error["message"]
-    error = error_of(await api.admin.put("/services"), 405)
+    response = await api.admin.put("/services")
+    error = error_of(response, 405)
     assert error["code"] == "method_not_allowed"
+    # Allow names every method of the resource, not only the first route's (RFC 9110).
+    assert response.headers["allow"] == "GET, HEAD, OPTIONS, POST"
+    assert "(allowed: GET, HEAD, OPTIONS, POST)" in error["message"]
+
+
+async def test_options_answers_204_with_the_resources_methods(api: Api) -> None:
+    response = await api.anonymous.options("/services/shop/environments/production")
+    assert response.status_code == 204 and response.content == b""
+    assert response.headers["allow"] == "DELETE, GET, HEAD, OPTIONS, PATCH"
+    tokens = await api.admin.options("/tokens/ci")
+    assert tokens.headers["allow"] == "DELETE, OPTIONS"
+    assert (await api.admin.options("/nothing-here")).status_code == 404
+    document = await api.anonymous.post("/openapi.json")
+    assert document.status_code == 405 and document.headers["allow"] == "GET, HEAD, OPTIONS"
 
 
 async def test_malformed_json_is_400(api: Api) -> None:

@@ -13,9 +13,10 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, ValidationError
 from starlette.exceptions import HTTPException
+from starlette.routing import Route, compile_path
 
 from ..control import ControlError
 
@@ -121,17 +122,51 @@ async def _request_invalid(_request: Request, exc: Exception) -> JSONResponse:
     return invalid(exc.errors, exc.prefix)
 
 
-async def _http_error(request: Request, exc: Exception) -> JSONResponse:
+async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     code = _HTTP_CODES.get(exc.status_code, "error")
+    headers = dict(exc.headers) if exc.headers else None
     if exc.status_code == 404 and exc.detail == "Not Found":
         message = f"no such endpoint: {request.method} {request.url.path}"
     elif exc.status_code == 405:
-        message = f"method {request.method} is not allowed on {request.url.path}"
+        # Starlette's `Allow` names the first route of the path only (`GET` where the same
+        # path also takes POST): RFC 9110 wants every method the resource supports.
+        allow = ", ".join(_allowed_methods(request))
+        if request.method == "OPTIONS":
+            return Response(status_code=204, headers={"Allow": allow})
+        headers = {"Allow": allow}
+        message = f"method {request.method} is not allowed on {request.url.path} (allowed: {allow})"
     else:
         message = str(exc.detail)
-    headers = dict(exc.headers) if exc.headers else None
     return error_response(exc.status_code, code, message, headers=headers)
+
+
+def _allowed_methods(request: Request) -> list[str]:
+    """Every method the OpenAPI document lists at this path (and the document's own routes
+    take), HEAD with GET, and OPTIONS (answered with them). The document is the public list
+    of the routes: FastAPI's router nests included routers in a private type."""
+    state = request.app.state
+    table = getattr(state, "methods_by_path", None)
+    if table is None:
+        paths = request.app.openapi()["paths"]
+        table = state.methods_by_path = [
+            (compile_path(path)[0], {m.upper() for m in item if m.upper() in _METHODS})
+            for path, item in paths.items()
+        ] + [  # the document's own routes (openapi.json, docs), not in it
+            (route.path_regex, route.methods or set())
+            for route in request.app.routes
+            if isinstance(route, Route)
+        ]
+    methods = {"OPTIONS"}
+    for pattern, found in table:
+        if pattern.match(request.url.path):
+            methods |= found
+    if "GET" in methods:
+        methods.add("HEAD")
+    return sorted(methods)
+
+
+_METHODS = frozenset({"GET", "PUT", "POST", "DELETE", "PATCH", "HEAD", "OPTIONS", "TRACE"})
 
 
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
