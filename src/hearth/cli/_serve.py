@@ -68,6 +68,14 @@ def serve(
             help="Scheme and port of the URLs the API shows (behind a TLS proxy: https://DOMAIN)."
         ),
     ] = None,
+    max_header_kb: Annotated[
+        int,
+        typer.Option(help="Request line and headers past this many KB: 431.", min=1),
+    ] = 128,
+    header_timeout: Annotated[
+        float,
+        typer.Option(help="Seconds a client may take to send its request headers: then 408."),
+    ] = 10.0,
 ) -> None:
     """Run the platform: workers listener, API and dashboard, on one machine.
 
@@ -107,5 +115,7 @@ def serve(
         domain=domain,
         account=account,
         new_admin_token=new_admin_token,
+        max_header_bytes=max_header_kb * 1024,
+        header_timeout=header_timeout,
     )
     run(serve_node(settings, demo=demo, tls=tls, public_url=public_url, log_format=log_format))

@@ -7,6 +7,7 @@ from ..patterns import RoutePattern, RoutePatternError, parse_route_pattern
 from ._app import EdgeApp, Resolver, worker_exception_response
 from ._ask import may_issue_certificate
 from ._follow import Follower, follow_changes
+from ._limits import HEADER_TIMEOUT, MAX_HEADER_BYTES
 from ._live import LiveEdge, LiveEnvironment, environment_hostname
 from ._routing import Match, RoutingTable
 
@@ -14,6 +15,8 @@ if TYPE_CHECKING:
     from ._server import https_redirect, make_server, run
 
 __all__ = [
+    "HEADER_TIMEOUT",
+    "MAX_HEADER_BYTES",
     "EdgeApp",
     "Follower",
     "LiveEdge",
@@ -35,8 +38,7 @@ __all__ = [
 
 
 def __getattr__(name: str) -> Any:
-    # The listeners import uvicorn: only for what serves, not for a binding that needs the
-    # edge's header names.
+    # The listeners import uvicorn: only for what serves.
     if name in ("https_redirect", "make_server", "run"):
         from . import _server
 

@@ -9,15 +9,26 @@ from typing import Any
 import uvicorn
 
 from ..patterns import request_host
+from ._limits import HEADER_TIMEOUT, MAX_HEADER_BYTES, limited_protocol
 
 
-def make_server(app: Any, host: str, port: int, **options: Any) -> uvicorn.Server:
+def make_server(
+    app: Any,
+    host: str,
+    port: int,
+    *,
+    max_header_bytes: int = MAX_HEADER_BYTES,
+    header_timeout: float = HEADER_TIMEOUT,
+    **options: Any,
+) -> uvicorn.Server:
+    """uvicorn on httptools, with a limit on the size of request heads (431) and the time to
+    send one (408): see `_limits`."""
     config = uvicorn.Config(
         app,
         host=host,
         port=port,
         loop="none",  # the caller owns the event loop (uvloop via run())
-        http="httptools",
+        http=limited_protocol(max_header_bytes, header_timeout),
         lifespan="on",
         access_log=False,
         log_level="warning",

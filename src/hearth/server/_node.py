@@ -26,7 +26,7 @@ from ..control import (
     snapshot_routing,
     version_runtime_view,
 )
-from ..edge import LiveEdge, LiveEnvironment, follow_changes
+from ..edge import HEADER_TIMEOUT, MAX_HEADER_BYTES, LiveEdge, LiveEnvironment, follow_changes
 from ..fetch import aclose_client
 from ..runtime import InProcessRuntime
 from ..store import KEY_FILE_ENV, Store, open_store
@@ -63,6 +63,8 @@ class Settings:
     domain: str = "localhost"
     account: str = "main"
     new_admin_token: bool = False  # issue another admin token at start (a lost one)
+    max_header_bytes: int = MAX_HEADER_BYTES  # a larger request head: 431, on both listeners
+    header_timeout: float = HEADER_TIMEOUT  # seconds to send a request head, then 408
     extra: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:

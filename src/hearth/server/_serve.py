@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import signal
 import ssl
@@ -89,11 +90,16 @@ async def serve(
     )
     # Workers do not take WebSocket upgrades yet: without `ws="none"` uvicorn would answer
     # them with a 500 instead of handing them to the worker as plain requests.
-    workers = make_server(node.edge.app, *settings.listen, ws="none", **ssl_options)
+    limited_server = functools.partial(
+        make_server,
+        max_header_bytes=settings.max_header_bytes,
+        header_timeout=settings.header_timeout,
+    )
+    workers = limited_server(node.edge.app, *settings.listen, ws="none", **ssl_options)
     # An open SSE tail would otherwise hold the shutdown for as long as its client stays.
     # Tail messages are small JSON events sent on the workers' own core: compressing each one
     # (permessage-deflate, uvicorn's default) cost more than the request it described.
-    admin = make_server(
+    admin = limited_server(
         api, *settings.admin_listen, timeout_graceful_shutdown=2, ws_per_message_deflate=False
     )
     servers = [workers, admin]
