@@ -49,6 +49,10 @@ def limited_protocol(max_header_bytes: int, header_timeout: float) -> type[HttpT
             _open.add(self)
             _sweeper(self.loop, header_timeout)
 
+        def connection_lost(self, exc: Exception | None) -> None:
+            _open.discard(self)  # the sweep must not answer on a closed transport
+            super().connection_lost(exc)
+
         # Counted per chunk received, not per header: httptools keeps a header's bytes until
         # the header ends, so only the bytes fed in bound what it holds, and a chunk costs one
         # call where a header callback would cost one per header (~1k instructions a request).
